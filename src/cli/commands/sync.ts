@@ -1,0 +1,47 @@
+// `db-proxy sync [--once] <request.json>`: runs the MySQL → MongoDB sync of one request.
+import type { Command } from 'commander';
+import { loadProject } from '../../config/load-project.js';
+import { ExitCode } from '../../errors.js';
+import { createLogger } from '../../logging/logger.js';
+import { readRequestFile } from '../../request/read.js';
+import { connectProject } from '../../sync/connect.js';
+import { runCycle } from '../../sync/cycle.js';
+import { logCycle, runSyncLoop } from '../../sync/loop.js';
+import { globalOptions } from '../options.js';
+import { onShutdown } from '../shutdown.js';
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('sync one request from MySQL to MongoDB, every sleep_time seconds until SIGTERM/SIGINT')
+    .argument('<request>', 'the request file (JSON)')
+    .option('--once', 'run one full cycle, then exit: 0 on success, non-zero on failure')
+    .action(async (file: string, options: { once?: boolean }, command: Command) => {
+      const { configDir } = globalOptions(command);
+      const request = await readRequestFile(file);
+      const project = await loadProject(request, configDir);
+      const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
+      const { source, sink } = connectProject(project);
+      const shutdown = onShutdown(() => {
+        logger.warn('stopping without waiting for the current batch');
+        process.exit(ExitCode.ok);
+      });
+      try {
+        if (options.once) {
+          const report = await runCycle(project.config, { source, sink, logger, signal: shutdown.signal });
+          logCycle(logger, report);
+          process.stdout.write(
+            `synced ${request.database}: ${report.documents} document(s) written, ${report.deleted} deleted, ` +
+              `${report.rows} row(s) read, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,
+          );
+        } else {
+          logger.info('sync started', { server: request.server, measures: request.measures, sleep_s: request.sleep_time });
+          await runSyncLoop(project.config, { source, sink, logger, signal: shutdown.signal });
+          logger.info('sync stopped');
+        }
+      } finally {
+        shutdown.dispose();
+        await Promise.allSettled([source.close(), sink.close()]);
+      }
+    });
+}

@@ -1,0 +1,16 @@
+// `db-proxy validate [file]`: checks a request file without submitting it.
+import type { Command } from 'commander';
+import { readRequestFile, summarizeRequest } from '../../request/read.js';
+
+export const DEFAULT_REQUEST_FILE = 'requests/request.json';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a request file; prints a one-line summary, or one line per problem')
+    .argument('[file]', 'the request file', DEFAULT_REQUEST_FILE)
+    .action(async (file: string) => {
+      const request = await readRequestFile(file);
+      process.stdout.write(`ok: ${summarizeRequest(request)}\n`);
+    });
+}

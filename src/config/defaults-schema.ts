@@ -1,0 +1,94 @@
+// The administrator's private defaults (defaults.json): every key optional, with a description and a default.
+import { z } from 'zod';
+import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
+import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
+
+const identifier = z
+  .string({ error: SAFE_IDENTIFIER_EXPECTATION })
+  .refine(isSafeIdentifier, { error: SAFE_IDENTIFIER_EXPECTATION });
+
+const positiveSeconds = (fallback: number, description: string) =>
+  z
+    .number({ error: 'a number of seconds greater than 0' })
+    .positive({ error: 'a number of seconds greater than 0' })
+    .default(fallback)
+    .describe(description);
+
+const positiveInt = (fallback: number, description: string) =>
+  z
+    .number({ error: 'a whole number greater than 0' })
+    .int({ error: 'a whole number greater than 0' })
+    .positive({ error: 'a whole number greater than 0' })
+    .default(fallback)
+    .describe(description);
+
+export const SourceSchemaSchema = z
+  .strictObject(
+    {
+      cycle_table: identifier.default('extraction_cycle').describe('Extraction cycle table.'),
+      cycle_wave_counter: identifier.default('wave_counter').describe('Its wave counter column (unix seconds).'),
+      cycle_monitory_name: identifier.default('monitory_name').describe('Its monitory name column.'),
+      cycle_interval: identifier.default('extraction_interval').describe('Its extraction interval column (seconds).'),
+      measure_wave_counter: identifier.default('wave_counter').describe("The measures table's wave counter column."),
+      measure_point_id: identifier.default('point_id').describe("The measures table's point id column."),
+      measure_point_value: identifier.default('point_value').describe("The measures table's value column."),
+    },
+    { error: 'an object of table and column names' },
+  )
+  .prefault({});
+
+export const SyncTuningSchema = z
+  .strictObject(
+    {
+      rescan_window_seconds: z
+        .number({ error: 'a number of seconds, 0 or more' })
+        .min(0, { error: 'a number of seconds, 0 or more' })
+        .default(3600)
+        .describe('Waves this far behind the newest synced one are re-read every cycle, so late measures are merged.'),
+      waves_per_query: positiveInt(32, 'Waves read from MySQL per query; bounds memory.'),
+      writes_in_flight: positiveInt(2, 'Bulk writes to MongoDB under way at once while the next batch is read.'),
+      delete_batch_size: positiveInt(1000, 'Documents deleted per batch by retention.'),
+      retry_initial_seconds: positiveSeconds(1, 'First delay after a failed cycle.'),
+      retry_max_seconds: positiveSeconds(60, 'Cap of the exponential backoff after failed cycles.'),
+      connect_timeout_seconds: positiveSeconds(10, 'Connection and server selection timeout for MySQL and MongoDB.'),
+    },
+    { error: 'an object of sync settings' },
+  )
+  .prefault({});
+
+export const DefaultsSchema = z.strictObject(
+  {
+    unit_prefix: identifier.default('db-proxy').describe('Prefix of the systemd units: <prefix>@<database>.service.'),
+    projects_dir: z
+      .string({ error: 'a directory path' })
+      .min(1, { error: 'a directory path' })
+      .optional()
+      .describe('Where project folders live; default <state dir>/projects.'),
+    debug: z.boolean({ error: 'true or false' }).default(false).describe('Debug mode: timings per stage in the logs.'),
+    log_level: z
+      .enum(['error', 'warn', 'info', 'debug'], { error: 'one of "error", "warn", "info", "debug"' })
+      .default('info')
+      .describe('Lowest level logged.'),
+    heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
+    heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
+    mongo_database: identifier.default('db_proxy').describe('MongoDB database holding the pivot collections.'),
+    source: SourceSchemaSchema.describe('Table and column names of the MySQL source.'),
+    allowed_servers: z
+      .array(
+        z
+          .string({ error: SERVER_EXPECTATION })
+          .refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION }),
+        {
+          error: 'a list of MySQL servers, each "host" or "host:port"',
+        },
+      )
+      .optional()
+      .describe('If set, requests may only name these MySQL servers.'),
+    sync: SyncTuningSchema.describe('Sync engine tuning.'),
+  },
+  { error: 'a JSON object' },
+);
+
+export type Defaults = z.infer<typeof DefaultsSchema>;
+export type SourceSchema = z.infer<typeof SourceSchemaSchema>;
+export type SyncTuning = z.infer<typeof SyncTuningSchema>;

@@ -1,0 +1,25 @@
+// Reads and parses a request file, throwing RequestInvalidError with every problem found.
+import { readFile } from 'node:fs/promises';
+import { ConfigError, RequestInvalidError } from '../errors.js';
+import { parseRequestText } from './parse.js';
+import type { Request } from './schema.js';
+
+export async function readRequestFile(path: string): Promise<Request> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the request file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+  const result = parseRequestText(text);
+  if (!result.ok) throw new RequestInvalidError(path, result.issues);
+  return result.value;
+}
+
+/** One line that says what a request will do. */
+export function summarizeRequest(request: Request): string {
+  return (
+    `${request.database} on ${request.server}: ${request.measures} for ${request.monitory_name_kept.join(', ')}, ` +
+    `from wave ${request.wave_counter_threshold}, keeping ${request.delete_old_value} day(s), every ${request.sleep_time} s`
+  );
+}

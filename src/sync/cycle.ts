@@ -1,0 +1,182 @@
+// One sync cycle: retention, then every wave past the checkpoints (and within the re-scan window)
+// read from MySQL in chunks, pivoted and written to MongoDB, reading the next chunk while the
+// previous one is written. Checkpoints advance only over acknowledged writes, in wave order.
+import type { EffectiveConfig } from '../config/effective.js';
+import type { Logger } from '../logging/logger.js';
+import { applyAcked } from './checkpoint.js';
+import { decideWrites, type ChunkDecision } from './decide.js';
+import { pivotRows } from './pivot.js';
+import { chunkWaves, lowerBound, planWaves, readFrom, type PlanContext } from './plan.js';
+import { createPointIdEncoder } from './point-ids.js';
+import type { Sink, WriteCounts } from './sink.js';
+import type { Source } from './source.js';
+import type { CollectionState, CycleRow } from './types.js';
+
+/** Cycle rows read per query; a page never splits a wave. */
+export const CYCLES_PER_PAGE = 5000;
+
+export interface CycleDeps {
+  source: Source;
+  sink: Sink;
+  logger: Logger;
+  /** Unix seconds. */
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+export interface CycleReport {
+  lowerBound: number;
+  waves: number;
+  rows: number;
+  documents: number;
+  inserted: number;
+  replaced: number;
+  deleted: number;
+  /** Newest wave synced over all kept collections, null before the first. */
+  lastWave: number | null;
+  lagSeconds: number | null;
+  collections: number;
+  aborted: boolean;
+  ms: number;
+}
+
+const encodeShared = createPointIdEncoder();
+
+export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promise<CycleReport> {
+  const started = performance.now();
+  const now = (deps.now ?? (() => Date.now() / 1000))();
+  const { request, sync } = config;
+  const ctx: PlanContext = {
+    database: request.database,
+    measures: request.measures,
+    lowerBound: lowerBound(request.wave_counter_threshold, request.delete_old_value, now),
+    rescanWindow: sync.rescan_window_seconds,
+  };
+  const report: CycleReport = {
+    lowerBound: ctx.lowerBound,
+    waves: 0,
+    rows: 0,
+    documents: 0,
+    inserted: 0,
+    replaced: 0,
+    deleted: 0,
+    lastWave: null,
+    lagSeconds: null,
+    collections: 0,
+    aborted: false,
+    ms: 0,
+  };
+  const states = new Map((await deps.sink.loadStates(ctx.database, ctx.measures)).map((s) => [s.collection, s]));
+
+  report.deleted += await applyRetention(states, ctx, config, deps);
+
+  let from = readFrom(request.monitory_name_kept, states.values(), ctx);
+  for (;;) {
+    if (deps.signal?.aborted) {
+      report.aborted = true;
+      break;
+    }
+    const page = await deps.source.readCycles(request.monitory_name_kept, from, CYCLES_PER_PAGE);
+    const { cycles, next } = completeWaves(page, CYCLES_PER_PAGE);
+    await syncPage(cycles, states, ctx, config, deps, report);
+    if (next === undefined) break;
+    from = next;
+  }
+
+  const kept = new Set(request.monitory_name_kept);
+  for (const state of states.values()) {
+    if (!kept.has(state.monitory) || state.checkpoint === null) continue;
+    report.collections += 1;
+    report.lastWave = Math.max(report.lastWave ?? -Infinity, state.checkpoint);
+  }
+  report.lagSeconds = report.lastWave === null ? null : Math.max(0, Math.round(now - report.lastWave));
+  report.ms = Math.round(performance.now() - started);
+  return report;
+}
+
+/** Drops the last wave of a full page (it may continue on the next page) and says where to go on. */
+export function completeWaves(page: CycleRow[], pageSize: number): { cycles: CycleRow[]; next: number | undefined } {
+  if (page.length < pageSize) return { cycles: page, next: undefined };
+  const last = page[page.length - 1]?.wave;
+  const cycles = page.filter((cycle) => cycle.wave !== last);
+  if (cycles.length === 0 || last === undefined) return { cycles: page, next: (last ?? 0) + 1 };
+  return { cycles, next: last };
+}
+
+async function applyRetention(
+  states: Map<string, CollectionState>,
+  ctx: PlanContext,
+  config: EffectiveConfig,
+  deps: CycleDeps,
+): Promise<number> {
+  let deleted = 0;
+  for (const state of states.values()) {
+    // minWave tracks the oldest document that may exist, so the (costly) delete runs only when a wave ages out.
+    if (state.minWave !== null && state.minWave >= ctx.lowerBound) continue;
+    const count = await deps.sink.deleteOlderThan(state.collection, ctx.lowerBound, config.sync.delete_batch_size);
+    state.minWave = ctx.lowerBound;
+    state.fingerprints = Object.fromEntries(Object.entries(state.fingerprints).filter(([wave]) => Number(wave) >= ctx.lowerBound));
+    await deps.sink.saveState(ctx.database, ctx.measures, state);
+    if (count > 0) deps.logger.info('retention deleted old documents', { collection: state.collection, documents: count, older_than: ctx.lowerBound });
+    deleted += count;
+  }
+  return deleted;
+}
+
+async function syncPage(
+  cycles: readonly CycleRow[],
+  states: Map<string, CollectionState>,
+  ctx: PlanContext,
+  config: EffectiveConfig,
+  deps: CycleDeps,
+  report: CycleReport,
+): Promise<void> {
+  const plan = planWaves(cycles, states, ctx);
+  const waves = [...plan.keys()];
+  const pending: Promise<ChunkDecision>[] = [];
+  const applyOldest = async (): Promise<void> => {
+    const decision = await pending.shift();
+    if (!decision) return;
+    for (const collection of applyAcked(states, decision.acked, ctx.rescanWindow)) {
+      const state = states.get(collection);
+      if (state) await deps.sink.saveState(ctx.database, ctx.measures, state);
+    }
+  };
+  try {
+    for (const chunk of chunkWaves(waves, config.sync.waves_per_query)) {
+      if (deps.signal?.aborted) {
+        report.aborted = true;
+        break;
+      }
+      const rows = await deps.source.readMeasures(chunk);
+      const decision = decideWrites(chunk, plan, pivotRows(rows, encodeShared));
+      report.waves += chunk.length;
+      report.rows += rows.length;
+      report.documents += decision.documents;
+      const written = writeDecision(decision, deps.sink, report);
+      written.catch(() => undefined); // awaited in order below; this only keeps it from being "unhandled"
+      pending.push(written);
+      while (pending.length >= config.sync.writes_in_flight) await applyOldest();
+    }
+    while (pending.length > 0) await applyOldest();
+  } finally {
+    // On failure, let writes already sent settle before the connections are reused or closed.
+    await Promise.allSettled(pending);
+  }
+}
+
+async function writeDecision(decision: ChunkDecision, sink: Sink, report: CycleReport): Promise<ChunkDecision> {
+  const results = await Promise.all(
+    [...decision.writes].map(async ([collection, writes]): Promise<WriteCounts[]> => [
+      await sink.insert(collection, writes.insert),
+      await sink.replace(collection, writes.replace),
+      await sink.remove(collection, writes.remove),
+    ]),
+  );
+  for (const counts of results.flat()) {
+    report.inserted += counts.inserted;
+    report.replaced += counts.replaced;
+    report.deleted += counts.deleted;
+  }
+  return decision;
+}

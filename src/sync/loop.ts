@@ -1,0 +1,63 @@
+// The worker's loop: a cycle, then sleep_time seconds; on failure, log and retry with backoff.
+// Stops between chunks when its signal aborts; checkpoints only ever cover acknowledged writes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EffectiveConfig } from '../config/effective.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { Backoff } from './backoff.js';
+import { runCycle, type CycleReport } from './cycle.js';
+import type { Sink } from './sink.js';
+import type { Source } from './source.js';
+
+export interface LoopHooks {
+  onCycle?(report: CycleReport): void;
+  onFailure?(error: unknown, retryInSeconds: number, failures: number): void;
+}
+
+export interface LoopDeps {
+  source: Source;
+  sink: Sink;
+  logger: Logger;
+  signal: AbortSignal;
+  hooks?: LoopHooks;
+}
+
+export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Promise<void> {
+  const backoff = new Backoff(config.sync.retry_initial_seconds, config.sync.retry_max_seconds);
+  while (!deps.signal.aborted) {
+    let pause = config.request.sleep_time;
+    try {
+      const report = await runCycle(config, deps);
+      if (backoff.failures > 0) deps.logger.info('sync recovered', { after_failures: backoff.failures });
+      backoff.reset();
+      logCycle(deps.logger, report);
+      deps.hooks?.onCycle?.(report);
+    } catch (error) {
+      if (deps.signal.aborted) break;
+      pause = backoff.next();
+      deps.logger.error(`sync cycle failed: ${describeError(error)}`, {
+        failures: backoff.failures,
+        retry_in_s: Number(pause.toFixed(1)),
+      });
+      deps.hooks?.onFailure?.(error, pause, backoff.failures);
+    }
+    await sleep(pause * 1000, undefined, { signal: deps.signal }).catch(() => undefined);
+  }
+}
+
+export function logCycle(logger: Logger, report: CycleReport): void {
+  const fields = {
+    waves: report.waves,
+    rows: report.rows,
+    documents: report.documents,
+    inserted: report.inserted,
+    replaced: report.replaced,
+    deleted: report.deleted,
+    last_wave: report.lastWave ?? undefined,
+    lag_s: report.lagSeconds ?? undefined,
+    ms: report.ms,
+  };
+  // A quiet cycle is routine; only cycles that changed something are worth a line at info.
+  if (report.documents > 0 || report.deleted > 0) logger.info('cycle synced', fields);
+  else logger.debug('cycle idle', fields);
+}

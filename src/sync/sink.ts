@@ -1,0 +1,179 @@
+// The MongoDB side: idempotent writes of pivot documents, retention deletes, checkpoint storage.
+import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import { SinkError, describeError } from '../errors.js';
+import { redact } from '../logging/redact.js';
+import { CHECKPOINTS_COLLECTION } from './naming.js';
+import type { CollectionState, PivotDocument } from './types.js';
+
+export interface SinkOptions {
+  url: string;
+  database: string;
+  connectTimeoutSeconds: number;
+}
+
+export interface WriteCounts {
+  inserted: number;
+  replaced: number;
+  deleted: number;
+}
+
+export interface Sink {
+  /** Inserts documents; those that already exist (a re-run after a crash) are replaced instead. */
+  insert(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
+  replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
+  remove(collection: string, waves: readonly number[]): Promise<WriteCounts>;
+  /** Deletes documents older than `bound`, `batchSize` at a time. */
+  deleteOlderThan(collection: string, bound: number, batchSize: number): Promise<number>;
+  loadStates(project: string, measures: string): Promise<CollectionState[]>;
+  saveState(project: string, measures: string, state: CollectionState): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface StateDocument {
+  _id: string;
+  project: string;
+  measures: string;
+  monitory: string;
+  interval: number;
+  checkpoint: number | null;
+  fingerprints: Record<string, string>;
+  min_wave: number | null;
+  updated_at: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export function createSink(options: SinkOptions): Sink {
+  const timeout = options.connectTimeoutSeconds * 1000;
+  const client = new MongoClient(options.url, {
+    serverSelectionTimeoutMS: timeout,
+    connectTimeoutMS: timeout,
+    socketTimeoutMS: Math.max(60_000, timeout * 6),
+    maxPoolSize: 8,
+    appName: 'db-proxy',
+  });
+  const db: Db = client.db(options.database);
+  const states = db.collection<StateDocument>(CHECKPOINTS_COLLECTION);
+  const where = `MongoDB ${mongoHosts(options.url)} database ${options.database}`;
+
+  const fail = (what: string, error: unknown): SinkError =>
+    new SinkError(`${where}: ${what} failed: ${redact(describeError(error))}`, { cause: error });
+
+  async function bulk(collection: string, operations: AnyBulkWriteOperation<PivotDocument>[], what: string) {
+    try {
+      return await db.collection<PivotDocument>(collection).bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      throw fail(`${what} in "${collection}"`, error);
+    }
+  }
+
+  async function replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts> {
+    if (docs.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
+    const operations = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
+    const result = await bulk(collection, operations, 'replacing documents');
+    return { inserted: result.upsertedCount, replaced: result.matchedCount, deleted: 0 };
+  }
+
+  return {
+    async insert(collection, docs) {
+      if (docs.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
+      try {
+        const result = await db.collection<PivotDocument>(collection).insertMany([...docs], { ordered: false });
+        return { inserted: result.insertedCount, replaced: 0, deleted: 0 };
+      } catch (error) {
+        if (!(error instanceof MongoBulkWriteError)) throw fail(`inserting documents in "${collection}"`, error);
+        const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+        const others = errors.filter((e) => e.code !== DUPLICATE_KEY);
+        if (others.length > 0) throw fail(`inserting documents in "${collection}"`, error);
+        const existing = errors.map((e) => docs[e.index]).filter((doc): doc is PivotDocument => doc !== undefined);
+        const replaced = await replace(collection, existing);
+        return { inserted: docs.length - existing.length + replaced.inserted, replaced: replaced.replaced, deleted: 0 };
+      }
+    },
+
+    replace,
+
+    async remove(collection, waves) {
+      if (waves.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
+      try {
+        const result = await db.collection<PivotDocument>(collection).deleteMany({ _id: { $in: [...waves] } });
+        return { inserted: 0, replaced: 0, deleted: result.deletedCount };
+      } catch (error) {
+        throw fail(`deleting documents in "${collection}"`, error);
+      }
+    },
+
+    async deleteOlderThan(collection, bound, batchSize) {
+      const target = db.collection<PivotDocument>(collection);
+      let deleted = 0;
+      try {
+        for (;;) {
+          const batch = await target
+            .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
+            .limit(batchSize)
+            .toArray();
+          if (batch.length === 0) return deleted;
+          const result = await target.deleteMany({ _id: { $in: batch.map((doc) => doc._id) } });
+          deleted += result.deletedCount;
+          if (batch.length < batchSize) return deleted;
+        }
+      } catch (error) {
+        throw fail(`deleting documents older than ${bound} in "${collection}"`, error);
+      }
+    },
+
+    async loadStates(project, measures) {
+      try {
+        const docs = await states.find({ project, measures }).toArray();
+        return docs.map((doc) => ({
+          collection: doc._id,
+          monitory: doc.monitory,
+          interval: doc.interval,
+          checkpoint: doc.checkpoint,
+          fingerprints: doc.fingerprints ?? {},
+          minWave: doc.min_wave,
+        }));
+      } catch (error) {
+        throw fail('reading checkpoints', error);
+      }
+    },
+
+    async saveState(project, measures, state) {
+      const doc: StateDocument = {
+        _id: state.collection,
+        project,
+        measures,
+        monitory: state.monitory,
+        interval: state.interval,
+        checkpoint: state.checkpoint,
+        fingerprints: state.fingerprints,
+        min_wave: state.minWave,
+        updated_at: new Date(),
+      };
+      try {
+        await states.replaceOne({ _id: state.collection }, doc, { upsert: true });
+      } catch (error) {
+        throw fail(`writing the checkpoint of "${state.collection}"`, error);
+      }
+    },
+
+    async ping() {
+      try {
+        await db.command({ ping: 1 });
+      } catch (error) {
+        throw fail('connecting', error);
+      }
+    },
+
+    async close() {
+      await client.close().catch(() => undefined);
+    },
+  };
+}
+
+/** The host list of a connection string, without user, password or options: safe to log. */
+export function mongoHosts(url: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url);
+  return match?.[1] ?? '(unparsable MONGO_URL)';
+}

@@ -1,0 +1,27 @@
+// Data shapes shared by the sync engine's pure core and its MySQL / MongoDB edges.
+
+/** One row of the extraction cycle table. */
+export interface CycleRow {
+  wave: number;
+  monitory: string;
+  interval: number;
+}
+
+/** One measure row as read from MySQL: wave counter, point id, value. */
+export type MeasureRow = [wave: number, pointId: string, value: number | null];
+
+/** One pivot row: `_id` and `wave_counter` are the wave, `ts` its time, then one field per point. */
+export type PivotDocument = { _id: number; wave_counter: number; ts: Date } & Record<string, unknown>;
+
+/** What the engine remembers per collection, stored in MongoDB beside the data. */
+export interface CollectionState {
+  collection: string;
+  monitory: string;
+  interval: number;
+  /** Highest wave such that it and every wave before it are acknowledged by MongoDB. */
+  checkpoint: number | null;
+  /** Fingerprints of the waves within the re-scan window, by wave. */
+  fingerprints: Record<string, string>;
+  /** No document of this collection is older than this; null when unknown. */
+  minWave: number | null;
+}

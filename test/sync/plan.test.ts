@@ -1,0 +1,66 @@
+// Pure planning: lower bound, where to read from, and which waves are new, re-scanned or skipped.
+import { describe, expect, it } from 'vitest';
+import { chunkWaves, lowerBound, planWaves, readFrom, type PlanContext } from '../../src/sync/plan.js';
+import type { CollectionState } from '../../src/sync/types.js';
+
+const ctx: PlanContext = { database: 'db', measures: 'M', lowerBound: 1000, rescanWindow: 100 };
+const state = (over: Partial<CollectionState>): CollectionState => ({
+  collection: 'db;M;A;60',
+  monitory: 'A',
+  interval: 60,
+  checkpoint: null,
+  fingerprints: {},
+  minWave: null,
+  ...over,
+});
+
+describe('lowerBound', () => {
+  it('is the later of the threshold and now minus the retention', () => {
+    expect(lowerBound(500, 1, 100_000)).toBe(100_000 - 86_400);
+    expect(lowerBound(50_000, 1, 100_000)).toBe(50_000);
+  });
+});
+
+describe('readFrom', () => {
+  it('starts at the lower bound for a monitory name without checkpoint', () => {
+    expect(readFrom(['A', 'B'], [state({ checkpoint: 5000 })], ctx)).toBe(1000);
+  });
+  it('starts a window before the oldest checkpoint otherwise, never below the lower bound', () => {
+    expect(readFrom(['A'], [state({ checkpoint: 5000 })], ctx)).toBe(4900);
+    expect(readFrom(['A'], [state({ checkpoint: 1050 })], ctx)).toBe(1000);
+  });
+});
+
+describe('planWaves', () => {
+  const cycles = [
+    { wave: 900, monitory: 'A', interval: 60 },
+    { wave: 4800, monitory: 'A', interval: 60 },
+    { wave: 4950, monitory: 'A', interval: 60 },
+    { wave: 5000, monitory: 'A', interval: 60 },
+    { wave: 5060, monitory: 'A', interval: 60 },
+    { wave: 5060, monitory: 'A', interval: 60 },
+    { wave: 5060, monitory: 'A', interval: 120 },
+  ];
+
+  it('marks waves past the checkpoint new, waves within the window rescan, older ones skipped', () => {
+    const states = new Map([['db;M;A;60', state({ checkpoint: 5000, fingerprints: { '4950': 'f1' } })]]);
+    const plan = planWaves(cycles, states, ctx);
+    expect([...plan.keys()]).toEqual([4950, 5000, 5060]);
+    expect(plan.get(4950)).toEqual([{ collection: 'db;M;A;60', monitory: 'A', interval: 60, action: 'rescan', previous: 'f1' }]);
+    expect(plan.get(5000)?.[0]?.action).toBe('rescan');
+    expect(plan.get(5060)?.map((t) => [t.collection, t.action])).toEqual([
+      ['db;M;A;60', 'new'],
+      ['db;M;A;120', 'new'],
+    ]);
+  });
+
+  it('plans everything from the lower bound when there is no checkpoint', () => {
+    expect([...planWaves(cycles, new Map(), ctx).keys()]).toEqual([4800, 4950, 5000, 5060]);
+  });
+});
+
+describe('chunkWaves', () => {
+  it('splits into groups of the given size', () => {
+    expect(chunkWaves([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+});
