@@ -1,0 +1,144 @@
+// Faults of the real servers: MySQL unreachable at start then recovering, MongoDB stopped and
+// started mid-loop, --once failing clearly, and SIGTERM ending the loop promptly with exit 0.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { runCli, spawnCli } from '../../support/cli.js';
+import { generateDataset, readCollections } from '../../support/dataset.js';
+import { startMongoServer, type MongoServer } from '../../support/mongo-server.js';
+import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
+import { createTcpProxy, freePort, type TcpProxy } from '../../support/tcp-proxy.js';
+import { waitFor } from '../../support/wait.js';
+
+const now = Math.floor(Date.now() / 1000);
+const small = () =>
+  generateDataset({
+    now,
+    spanSeconds: 86_400,
+    waves: 20,
+    points: 10,
+    monitories: [
+      { name: 'Extraction_1_dev_a', interval: 300 },
+      { name: 'Extraction_2_dev_a', interval: 300 },
+    ],
+  });
+const fastRetry = { sync: { retry_initial_seconds: 0.2, retry_max_seconds: 1, connect_timeout_seconds: 2 } };
+
+type Running = ReturnType<typeof spawnCli>;
+
+/** SIGTERM, then the exit code and how long the process took to go. */
+async function stop(worker: Running): Promise<{ exitCode: number | undefined; ms: number; stderr: string }> {
+  const started = Date.now();
+  worker.kill('SIGTERM');
+  const result = await worker;
+  return { exitCode: result.exitCode, ms: Date.now() - started, stderr: result.stderr };
+}
+
+describe('faults', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  });
+
+  it('keeps retrying while MySQL is unreachable and syncs once it answers', async () => {
+    const proxy: TcpProxy = await createTcpProxy({ host: '127.0.0.1', port: 3306 });
+    cleanups.push(() => proxy.close());
+    const project = await createSyncProject({
+      mongoUrl: inject('mongoUrl'),
+      request: { server: `127.0.0.1:${proxy.port}` },
+      defaults: fastRetry,
+    });
+    cleanups.push(() => project.cleanup());
+    const data = small();
+    await project.source.insertCycles(data.cycles);
+    await project.source.insertMeasures(data.measures);
+
+    const worker = spawnCli(project.syncArgs());
+    cleanups.push(async () => worker.kill('SIGKILL'));
+    let stderr = '';
+    worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(
+      'a logged MySQL failure',
+      () => /sync cycle failed/.test(stderr) && stderr.split('sync cycle failed').length > 2,
+    );
+    expect(stderr).toContain(`MySQL 127.0.0.1:${proxy.port}/${project.source.name}`);
+    expect(stderr).toMatch(/ECONNREFUSED|connect/);
+    expect(stderr).toMatch(/error/);
+
+    await proxy.listen();
+    await waitFor(
+      'documents after MySQL came back',
+      async () => (await readCollections(project.db, project.source.name)).documents >= 30,
+    );
+    await waitFor('the recovery line', () => stderr.includes('sync recovered'));
+    const stopped = await stop(worker);
+    expect(stopped.exitCode).toBe(0);
+    expect(stopped.ms).toBeLessThan(8000);
+  });
+
+  it('rides out MongoDB stopped and started again mid-loop', async () => {
+    const server: MongoServer = await startMongoServer();
+    cleanups.push(() => server.dispose());
+    const project = await createSyncProject({ mongoUrl: server.url, defaults: fastRetry });
+    cleanups.push(() => project.cleanup());
+    const data = small();
+    await project.source.insertCycles(data.cycles);
+    await project.source.insertMeasures(data.measures);
+
+    const worker = spawnCli(project.syncArgs());
+    cleanups.push(async () => worker.kill('SIGKILL'));
+    let stderr = '';
+    worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const before = await waitFor('the first sync', async () => {
+      const { documents } = await readCollections(project.db, project.source.name);
+      return documents > 0 ? documents : undefined;
+    });
+
+    await server.stop();
+    const wave = now - 30;
+    await project.source.insertCycles([{ wave, monitory: 'Extraction_1_dev_a', interval: 300 }]);
+    await project.source.insertMeasures([{ wave, pointId: 'P1', value: 1 }]);
+    await waitFor(
+      'a logged MongoDB failure',
+      () => stderr.includes('sync cycle failed') && stderr.includes(`MongoDB 127.0.0.1:${server.port}`),
+    );
+
+    await server.restart();
+    await waitFor('the wave written while MongoDB was down', async () => {
+      const doc = await project.db
+        .collection(`${project.source.name};TL_measures;Extraction_1_dev_a;300`)
+        .findOne({ _id: wave as never });
+      return doc ?? undefined;
+    });
+    expect((await readCollections(project.db, project.source.name)).documents).toBe(before + 1);
+    const stopped = await stop(worker);
+    expect(stopped.exitCode).toBe(0);
+    expect(stopped.ms).toBeLessThan(8000);
+  });
+
+  it('--once exits non-zero naming the MySQL server when it is unreachable', async () => {
+    const deadPort = await freePort();
+    const project = await createSyncProject({
+      mongoUrl: inject('mongoUrl'),
+      request: { server: `127.0.0.1:${deadPort}` },
+      defaults: fastRetry,
+    });
+    cleanups.push(() => project.cleanup());
+    const mysqlDown = await runCli(project.syncArgs('--once'));
+    expect(mysqlDown.exitCode).toBe(1);
+    expect(mysqlDown.stderr).toMatch(
+      new RegExp(`MySQL 127\\.0\\.0\\.1:${deadPort}/${project.source.name}: .*failed: .*ECONNREFUSED`),
+    );
+    expect(mysqlDown.stderr).not.toContain('    at '); // no stack trace without --debug
+  });
+
+  it('--once exits non-zero naming MongoDB when it is unreachable', async () => {
+    const server = await startMongoServer();
+    cleanups.push(() => server.dispose());
+    const project = await createSyncProject({ mongoUrl: server.url, defaults: fastRetry });
+    cleanups.push(() => project.cleanup());
+    await server.stop();
+    const result = await runCli(project.syncArgs('--once'));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`MongoDB 127.0.0.1:${server.port} database ${project.mongoDatabase}`);
+    await server.restart();
+  });
+});
