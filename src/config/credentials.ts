@@ -9,11 +9,9 @@ import { registerSecrets } from '../logging/redact.js';
 export const CREDENTIALS_FILE = 'credentials.env';
 
 const CredentialsSchema = z.object({
-  MONGO_URL: z
-    .string({ error: 'a MongoDB connection string (mongodb://…)' })
-    .regex(/^mongodb(\+srv)?:\/\//, {
-      error: 'a MongoDB connection string starting with mongodb:// or mongodb+srv://',
-    }),
+  MONGO_URL: z.string({ error: 'a MongoDB connection string (mongodb://…)' }).regex(/^mongodb(\+srv)?:\/\//, {
+    error: 'a MongoDB connection string starting with mongodb:// or mongodb+srv://',
+  }),
   MYSQL_USER: z.string({ error: 'the MySQL user name' }).min(1, { error: 'the MySQL user name' }),
   MYSQL_PASSWORD: z.string().default(''),
   SLACK_WEBHOOK_URL: z.string().optional(),

@@ -71,7 +71,10 @@ export const DefaultsSchema = z.strictObject(
       .describe('Lowest level logged.'),
     heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
     heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
-    mongo_database: identifier.default('db_proxy').describe('MongoDB database holding the pivot collections.'),
+    mongo_database: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
+      .default('db_proxy').describe('MongoDB database holding the pivot collections.'),
     source: SourceSchemaSchema.describe('Table and column names of the MySQL source.'),
     allowed_servers: z
       .array(

@@ -32,13 +32,27 @@ export function formatFields(fields: Fields): string {
     .join(' ');
 }
 
+// Strings are redacted before quoting: JSON escaping would hide a secret holding a quote or a backslash from the
+// redaction of the whole line. Errors show their message (JSON.stringify gives "{}").
 function formatValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (value instanceof Error) return formatValue(value.message);
+  if (typeof value === 'string') {
+    const text = redact(value);
+    return /[\s"=]/.test(text) || text === '' ? JSON.stringify(text) : text;
+  }
+  return typeof value === 'object' ? JSON.stringify(value, redactJson) : String(value);
 }
 
-export function detectStyle(stream: NodeJS.WritableStream = process.stderr, env = process.env): 'journal' | 'tty' | 'plain' {
+function redactJson(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return redact(value.message);
+  return typeof value === 'string' ? redact(value) : value;
+}
+
+export function detectStyle(
+  stream: NodeJS.WritableStream = process.stderr,
+  env = process.env,
+): 'journal' | 'tty' | 'plain' {
   if (env.JOURNAL_STREAM || env.INVOCATION_ID) return 'journal';
   return (stream as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
 }
@@ -51,7 +65,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const line = winston.format.printf((info) => {
     const level = info.level as LogLevel;
     const { level: _level, message, ...rest } = info;
-    const fields = formatFields(rest as Fields);
+    const fields = formatFields(rest);
     const text = redact(fields ? `${String(message)} ${fields}` : String(message)).replace(/\n/g, ' | ');
     if (style === 'journal') return `<${JOURNAL_PRIORITY[level]}>${text}`;
     const stamp = new Date().toISOString();

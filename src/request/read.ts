@@ -4,12 +4,20 @@ import { ConfigError, RequestInvalidError } from '../errors.js';
 import { parseRequestText } from './parse.js';
 import type { Request } from './schema.js';
 
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory, expected a file',
+};
+
 export async function readRequestFile(path: string): Promise<Request> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read the request file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === undefined ? String(error) : `${READ_FAILURES[code] ?? 'error'} (${code})`;
+    throw new ConfigError(`cannot read the request file ${path}: ${reason}`, { cause: error });
   }
   const result = parseRequestText(text);
   if (!result.ok) throw new RequestInvalidError(path, result.issues);

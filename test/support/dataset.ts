@@ -75,7 +75,7 @@ export function expectedPivot(
     const points = byWave.get(cycle.wave);
     if (!points) continue;
     const name = `${options.database};${options.measures};${cycle.monitory};${cycle.interval}`;
-    const docs = result.get(name) ?? new Map();
+    const docs = result.get(name) ?? new Map<number, Record<string, unknown>>();
     docs.set(cycle.wave, { wave_counter: cycle.wave, ts: new Date(cycle.wave * 1000).toISOString(), ...points });
     result.set(name, docs);
   }

@@ -39,7 +39,10 @@ export async function createSyncProject(options: SyncProjectOptions): Promise<Sy
     ...(options.mysqlUser === undefined ? {} : { mysqlUser: options.mysqlUser }),
     ...(options.mysqlPassword === undefined ? {} : { mysqlPassword: options.mysqlPassword }),
   });
-  const mongo = await connectMongo(options.mongoUrl);
+  const mongo = await connectMongo(options.mongoUrl).catch(async (error: unknown) => {
+    await Promise.allSettled([source.drop(), config.cleanup()]);
+    throw error;
+  });
   const requestPath = join(config.dir, 'request.json');
   const project: SyncProject = {
     source,

@@ -4,9 +4,6 @@ import { loadProject } from '../../config/load-project.js';
 import { ExitCode } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
 import { readRequestFile } from '../../request/read.js';
-import { connectProject } from '../../sync/connect.js';
-import { runCycle } from '../../sync/cycle.js';
-import { logCycle, runSyncLoop } from '../../sync/loop.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -20,6 +17,12 @@ export function registerSync(program: Command): void {
       const { configDir } = globalOptions(command);
       const request = await readRequestFile(file);
       const project = await loadProject(request, configDir);
+      // The drivers load only for commands that talk to the databases: `validate` stays quick.
+      const [{ connectProject }, { runCycle }, { logCycle, runSyncLoop }] = await Promise.all([
+        import('../../sync/connect.js'),
+        import('../../sync/cycle.js'),
+        import('../../sync/loop.js'),
+      ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const { source, sink } = connectProject(project);
       const shutdown = onShutdown(() => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
 import { generateDataset, readCollections } from '../../support/dataset.js';
 import { startMongoServer, type MongoServer } from '../../support/mongo-server.js';
-import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
+import { createSyncProject } from '../../support/sync-project.js';
 import { createTcpProxy, freePort, type TcpProxy } from '../../support/tcp-proxy.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -52,7 +52,7 @@ describe('faults', () => {
     await project.source.insertMeasures(data.measures);
 
     const worker = spawnCli(project.syncArgs());
-    cleanups.push(async () => worker.kill('SIGKILL'));
+    cleanups.push(() => Promise.resolve(worker.kill('SIGKILL')));
     let stderr = '';
     worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitFor(
@@ -84,7 +84,7 @@ describe('faults', () => {
     await project.source.insertMeasures(data.measures);
 
     const worker = spawnCli(project.syncArgs());
-    cleanups.push(async () => worker.kill('SIGKILL'));
+    cleanups.push(() => Promise.resolve(worker.kill('SIGKILL')));
     let stderr = '';
     worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const before = await waitFor('the first sync', async () => {

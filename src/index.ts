@@ -1,0 +1,9 @@
+// The library side of db-proxy, for other Node programs: request validation, configuration
+// merging, and the naming and encoding rules of the pivot collections.
+export { parseRequestText, parseRequestValue, type ParseResult } from './request/parse.js';
+export { RequestSchema, type Request } from './request/schema.js';
+export { DefaultsSchema, type Defaults } from './config/defaults-schema.js';
+export { mergeConfig, type EffectiveConfig } from './config/effective.js';
+export { collectionName } from './sync/naming.js';
+export { encodePointId, decodePointId } from './sync/point-ids.js';
+export type { PivotDocument } from './sync/types.js';

@@ -1,0 +1,37 @@
+// Test projects: fast unit tests of pure code, and integration tests against real MariaDB and a
+// MongoDB-compatible server (e2e tests in test/e2e/ get their own project later).
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const minutes = 60_000;
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/integration/**', 'test/e2e/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          // Real servers, process restarts and sync loops: slow on a 2-core machine.
+          testTimeout: 2 * minutes,
+          hookTimeout: 2 * minutes,
+          // One file at a time: the files share one MongoDB server and MariaDB, and the machine
+          // has 2 cores, so parallel files mostly add timeouts.
+          fileParallelism: false,
+          // Vitest requires projects with different worker counts to run in separate groups.
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});
