@@ -32,6 +32,21 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          // The project's units under a real systemd booted in a throw-away systemd-nspawn
+          // container (test/e2e/support/systemd-container.ts); root only.
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 3 * minutes,
+          hookTimeout: 3 * minutes,
+          teardownTimeout: 1 * minutes,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });
