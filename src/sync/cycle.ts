@@ -15,6 +15,9 @@ import type { CollectionState, CycleRow } from './types.js';
 /** Cycle rows read per query; a page never splits a wave. */
 export const CYCLES_PER_PAGE = 5000;
 
+/** minWave of a collection known to be empty: any write lowers it. */
+const NO_DOCUMENTS = Number.MAX_SAFE_INTEGER;
+
 export interface CycleDeps {
   source: Source;
   sink: Sink;
@@ -114,7 +117,10 @@ async function applyRetention(
     // minWave tracks the oldest document that may exist, so the (costly) delete runs only when a wave ages out.
     if (state.minWave !== null && state.minWave >= ctx.lowerBound) continue;
     const count = await deps.sink.deleteOlderThan(state.collection, ctx.lowerBound, config.sync.delete_batch_size);
-    state.minWave = ctx.lowerBound;
+    // Documents exist only for cycles, so the oldest remaining one is at or after the oldest cycle
+    // from the bound on; with none, nothing remains and the next write sets the mark.
+    const oldest = await deps.source.oldestCycle(state.monitory, ctx.lowerBound);
+    state.minWave = oldest ?? NO_DOCUMENTS;
     state.fingerprints = Object.fromEntries(Object.entries(state.fingerprints).filter(([wave]) => Number(wave) >= ctx.lowerBound));
     await deps.sink.saveState(ctx.database, ctx.measures, state);
     if (count > 0) deps.logger.info('retention deleted old documents', { collection: state.collection, documents: count, older_than: ctx.lowerBound });

@@ -21,8 +21,12 @@ export interface SourceOptions {
 export interface Source {
   /** Cycles of the given monitory names from `from` on, ascending, at most `limit` waves' worth. */
   readCycles(monitories: readonly string[], from: number, limit: number): Promise<CycleRow[]>;
+  /** The oldest wave of a monitory name from `from` on, or null when there is none. */
+  oldestCycle(monitory: string, from: number): Promise<number | null>;
   /** All measures of the given waves, in no particular order. */
   readMeasures(waves: readonly number[]): Promise<MeasureRow[]>;
+  /** Checks that MySQL answers and the credentials work. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,19 @@ export function createSource(options: SourceOptions): Source {
       }
     },
 
+    async oldestCycle(monitory, from) {
+      const sql =
+        `SELECT MIN(${q(s.cycle_wave_counter)}) FROM ${q(s.cycle_table)} ` +
+        `WHERE ${q(s.cycle_monitory_name)} = ? AND ${q(s.cycle_wave_counter)} >= ?`;
+      try {
+        const [rows] = await pool.execute({ sql, rowsAsArray: true }, [monitory, from]);
+        const value = (rows as [number | string | null][])[0]?.[0];
+        return value === null || value === undefined ? null : Number(value);
+      } catch (error) {
+        throw fail(`reading ${s.cycle_table}`, error);
+      }
+    },
+
     async readMeasures(waves) {
       if (waves.length === 0) return [];
       const slots = Math.max(options.wavesPerQuery, waves.length);
@@ -87,6 +104,14 @@ export function createSource(options: SourceOptions): Source {
         return result as MeasureRow[];
       } catch (error) {
         throw fail(`reading ${options.measures}`, error);
+      }
+    },
+
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+      } catch (error) {
+        throw fail('connecting', error);
       }
     },
 

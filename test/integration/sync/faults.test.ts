@@ -2,7 +2,7 @@
 // started mid-loop, --once failing clearly, and SIGTERM ending the loop promptly with exit 0.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
-import { generateDataset, readCollections } from '../../support/dataset.js';
+import { countDocuments, expectedPivot, generateDataset, readCollections } from '../../support/dataset.js';
 import { startMongoServer, type MongoServer } from '../../support/mongo-server.js';
 import { createSyncProject } from '../../support/sync-project.js';
 import { createTcpProxy, freePort, type TcpProxy } from '../../support/tcp-proxy.js';
@@ -87,10 +87,16 @@ describe('faults', () => {
     cleanups.push(() => Promise.resolve(worker.kill('SIGKILL')));
     let stderr = '';
     worker.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const before = await waitFor('the first sync', async () => {
-      const { documents } = await readCollections(project.db, project.source.name);
-      return documents > 0 ? documents : undefined;
-    });
+    const before = countDocuments(
+      expectedPivot(data, {
+        database: project.source.name,
+        measures: project.source.measuresTable,
+        kept: ['Extraction_1_dev_a', 'Extraction_2_dev_a'],
+        lowerBound: 0,
+      }),
+    );
+    // The whole first cycle, not its first chunk: the count below must not move on its own.
+    await waitFor('the first sync', async () => (await readCollections(project.db, project.source.name)).documents === before);
 
     await server.stop();
     const wave = now - 30;
