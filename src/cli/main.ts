@@ -6,6 +6,7 @@ import { DbProxyError, ExitCode } from '../errors.js';
 import { redact } from '../logging/redact.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSync } from './commands/sync.js';
+import { registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('db-proxy')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerSync(program);
+  registerWorker(program);
   return program;
 }
 

@@ -1,0 +1,39 @@
+// Pure rendering of systemd unit files and drop-ins from the handlebars templates in templates/.
+import Handlebars from 'handlebars';
+
+/** Values fixed at install time, baked into the template unit and the creator's unit. */
+export interface InstallContext {
+  nodePath: string;
+  appDir: string;
+  configDir: string;
+  stateDir: string;
+  user: string;
+  group: string;
+  unitPrefix: string;
+}
+
+/** Per-project values of the drop-in the creator renders. */
+export interface DropInContext {
+  database: string;
+  measures: string;
+  monitories: string;
+  server: string;
+  syslogIdentifier: string;
+  requestId: string;
+  configHash: string;
+}
+
+/** A unit file value may not contain a newline, or it could smuggle in a directive. */
+function assertSingleLine(context: object): void {
+  for (const [key, value] of Object.entries(context)) {
+    if (typeof value === 'string' && /[\n\r\0]/.test(value)) {
+      throw new Error(`refusing to render ${key}: it contains a line break or NUL`);
+    }
+  }
+}
+
+export function renderTemplate(source: string, context: InstallContext | DropInContext): string {
+  assertSingleLine(context);
+  // noEscape: unit files are not HTML; values are validated identifiers and paths.
+  return Handlebars.compile(source, { noEscape: true, strict: true })(context);
+}

@@ -1,0 +1,64 @@
+// Rendering of the unit templates: golden files (UPDATE_GOLDEN=1 rewrites them) and refusal of
+// values that could inject directives.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { renderTemplate, type DropInContext, type InstallContext } from '../../src/systemd/render.js';
+
+const templates = fileURLToPath(new URL('../../templates/', import.meta.url));
+const golden = fileURLToPath(new URL('./golden/', import.meta.url));
+
+const install: InstallContext = {
+  nodePath: '/opt/db-proxy/runtime/bin/node',
+  appDir: '/opt/db-proxy/app',
+  configDir: '/etc/db-proxy',
+  stateDir: '/var/lib/db-proxy',
+  user: 'db-proxy',
+  group: 'db-proxy',
+  unitPrefix: 'db-proxy',
+};
+
+const dropIn: DropInContext = {
+  database: 'TOR-BGO-150KingW',
+  measures: 'TL_measures',
+  monitories: 'Extraction_1_dev_a, Extraction_2_dev_a',
+  server: 'mysql.example.internal',
+  syslogIdentifier: 'db-proxy-TOR-BGO-150KingW',
+  requestId: '20261123T120000Z-TOR-BGO-150KingW-0a1b2c',
+  configHash: '3f2a9c',
+};
+
+function expectGolden(name: string, text: string): void {
+  const path = `${golden}${name}`;
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, text);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('unit templates', () => {
+  it.each([
+    ['db-proxy@.service.hbs', 'db-proxy@.service', install],
+    ['db-proxy-creator.service.hbs', 'db-proxy-creator.service', install],
+    ['project-drop-in.conf.hbs', 'project-drop-in.conf', dropIn],
+  ] as const)('%s renders as the golden file', (template, name, context) => {
+    const text = renderTemplate(readFileSync(`${templates}${template}`, 'utf8'), context);
+    expect(text).not.toContain('{{');
+    expectGolden(name, text);
+  });
+
+  it('keeps the worker unprivileged, restart-limited and without MemoryDenyWriteExecute', () => {
+    const text = renderTemplate(readFileSync(`${templates}db-proxy@.service.hbs`, 'utf8'), install);
+    for (const line of ['User=db-proxy', 'Type=notify', 'Restart=on-failure', 'RestartPreventExitStatus=78', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
+      expect(text).toContain(`\n${line}\n`);
+    }
+    expect(text).toContain('LoadCredential=credentials.env:/etc/db-proxy/credentials.env');
+    expect(text).not.toMatch(/^MemoryDenyWriteExecute/m);
+  });
+
+  it('refuses a value with a line break, which could smuggle in a directive', () => {
+    expect(() => renderTemplate('Description={{database}}', { ...dropIn, database: 'x\nExecStartPre=/bin/sh' })).toThrow(/line break/);
+  });
+
+  it('fails on a placeholder the context does not provide', () => {
+    expect(() => renderTemplate('X={{nope}}', dropIn)).toThrow();
+  });
+});
