@@ -14,17 +14,15 @@ export function emptyState(target: Pick<WaveTarget, 'collection' | 'monitory' | 
 export function applyAcked(states: Map<string, CollectionState>, acked: readonly AckedWave[], rescanWindow: number): Set<string> {
   const changed = new Set<string>();
   for (const { target, wave, fingerprint } of acked) {
-    const state = states.get(target.collection) ?? emptyState(target);
-    const fingerprints = { ...state.fingerprints };
-    if (fingerprint === undefined) delete fingerprints[String(wave)];
-    else fingerprints[String(wave)] = fingerprint;
-    const minWave = state.minWave === null || fingerprint === undefined ? state.minWave : Math.min(state.minWave, wave);
-    states.set(target.collection, {
-      ...state,
-      checkpoint: Math.max(state.checkpoint ?? -Infinity, wave),
-      fingerprints,
-      minWave,
-    });
+    let state = states.get(target.collection);
+    if (!state) {
+      state = emptyState(target);
+      states.set(target.collection, state);
+    }
+    if (fingerprint === undefined) delete state.fingerprints[String(wave)];
+    else state.fingerprints[String(wave)] = fingerprint;
+    if (state.minWave !== null && fingerprint !== undefined) state.minWave = Math.min(state.minWave, wave);
+    state.checkpoint = Math.max(state.checkpoint ?? -Infinity, wave);
     changed.add(target.collection);
   }
   for (const collection of changed) {

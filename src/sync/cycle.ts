@@ -10,10 +10,13 @@ import { chunkWaves, lowerBound, planWaves, readFrom, type PlanContext } from '.
 import { createPointIdEncoder } from './point-ids.js';
 import type { Sink, WriteCounts } from './sink.js';
 import type { Source } from './source.js';
-import type { CollectionState, CycleRow } from './types.js';
+import type { CollectionState, CycleRow, MeasureRow } from './types.js';
 
 /** Cycle rows read per query; a page never splits a wave. */
 export const CYCLES_PER_PAGE = 5000;
+
+/** Checkpoints are written at most this often during a cycle, and at its end. */
+const CHECKPOINT_EVERY_MS = 1000;
 
 /** minWave of a collection known to be empty: any write lowers it. */
 const NO_DOCUMENTS = Number.MAX_SAFE_INTEGER;
@@ -139,23 +142,52 @@ async function syncPage(
 ): Promise<void> {
   const plan = planWaves(cycles, states, ctx);
   const waves = [...plan.keys()];
+  // Fingerprints are kept only within the window behind each collection's newest wave, so only
+  // those waves (and re-scanned ones) are hashed.
+  const newest = new Map<string, number>();
+  for (const [wave, targets] of plan) {
+    for (const { collection } of targets) newest.set(collection, Math.max(newest.get(collection) ?? wave, wave, states.get(collection)?.checkpoint ?? wave));
+  }
+  const wantsFingerprint = (wave: number): boolean =>
+    plan.get(wave)?.some((t) => t.action === 'rescan' || wave > (newest.get(t.collection) ?? wave) - ctx.rescanWindow) ?? false;
   const pending: Promise<ChunkDecision>[] = [];
-  const applyOldest = async (): Promise<void> => {
-    const decision = await pending.shift();
-    if (!decision) return;
-    for (const collection of applyAcked(states, decision.acked, ctx.rescanWindow)) {
+  const unsaved = new Set<string>();
+  let savedAt = performance.now();
+  const saveStates = async (): Promise<void> => {
+    for (const collection of unsaved) {
       const state = states.get(collection);
       if (state) await deps.sink.saveState(ctx.database, ctx.measures, state);
     }
+    unsaved.clear();
+    savedAt = performance.now();
   };
+  const applyOldest = async (): Promise<void> => {
+    const decision = await pending.shift();
+    if (!decision) return;
+    for (const collection of applyAcked(states, decision.acked, ctx.rescanWindow)) unsaved.add(collection);
+    // A checkpoint write per chunk would cost a round trip each; a crash loses at most a second
+    // of progress, rewritten idempotently by the next run.
+    if (performance.now() - savedAt >= CHECKPOINT_EVERY_MS) await saveStates();
+  };
+  const chunks = chunkWaves(waves, config.sync.waves_per_query);
+  // The next chunk is read from MySQL while the current one is pivoted and written.
+  const read = (index: number): Promise<MeasureRow[]> | undefined => {
+    const chunk = chunks[index];
+    if (chunk === undefined) return undefined;
+    const rows = deps.source.readMeasures(chunk);
+    rows.catch(() => undefined); // awaited below; this only keeps it from being "unhandled"
+    return rows;
+  };
+  let nextRows = read(0);
   try {
-    for (const chunk of chunkWaves(waves, config.sync.waves_per_query)) {
+    for (const [index, chunk] of chunks.entries()) {
       if (deps.signal?.aborted) {
         report.aborted = true;
         break;
       }
-      const rows = await deps.source.readMeasures(chunk);
-      const decision = decideWrites(chunk, plan, pivotRows(rows, encodeShared));
+      const rows = (await nextRows) ?? [];
+      nextRows = read(index + 1);
+      const decision = decideWrites(chunk, plan, pivotRows(rows, encodeShared, wantsFingerprint));
       report.waves += chunk.length;
       report.rows += rows.length;
       report.documents += decision.documents;
@@ -165,9 +197,11 @@ async function syncPage(
       while (pending.length >= config.sync.writes_in_flight) await applyOldest();
     }
     while (pending.length > 0) await applyOldest();
+    await saveStates();
   } finally {
-    // On failure, let writes already sent settle before the connections are reused or closed.
-    await Promise.allSettled(pending);
+    // On failure or abort, let reads and writes already sent settle before the connections are
+    // reused or closed.
+    await Promise.allSettled([...pending, nextRows]);
   }
 }
 

@@ -3,6 +3,9 @@ import type { PivotWave } from './pivot.js';
 import type { WaveTarget } from './plan.js';
 import type { PivotDocument } from './types.js';
 
+/** Stands for "a document exists" where no fingerprint was computed; never equals a fingerprint. */
+export const PRESENT = 'present';
+
 export interface CollectionWrites {
   /** Waves believed absent: inserted; any that exist after all are replaced. */
   insert: PivotDocument[];
@@ -44,13 +47,14 @@ export function decideWrites(
   for (const wave of waves) {
     const pivoted = pivot.get(wave);
     for (const target of plan.get(wave) ?? []) {
-      acked.push({ target, wave, fingerprint: pivoted?.fingerprint });
+      // A wave with a document but no fingerprint (outside the window) is recorded as present.
+      acked.push({ target, wave, fingerprint: pivoted ? (pivoted.fingerprint ?? PRESENT) : undefined });
       if (!pivoted) {
         // No measures (yet): no document. One that existed before lost its measures.
         if (target.previous !== undefined) writesOf(target.collection).remove.push(wave);
         continue;
       }
-      if (target.previous === pivoted.fingerprint) continue;
+      if (target.previous !== undefined && target.previous === pivoted.fingerprint) continue;
       documents += 1;
       if (target.previous === undefined) writesOf(target.collection).insert.push(pivoted.doc);
       else writesOf(target.collection).replace.push(pivoted.doc);

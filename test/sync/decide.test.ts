@@ -1,7 +1,7 @@
 // Pure decision of inserts, replaces and removals, and the checkpoint update after acknowledgement.
 import { describe, expect, it } from 'vitest';
 import { applyAcked } from '../../src/sync/checkpoint.js';
-import { decideWrites } from '../../src/sync/decide.js';
+import { PRESENT, decideWrites } from '../../src/sync/decide.js';
 import { pivotRows } from '../../src/sync/pivot.js';
 import type { WaveTarget } from '../../src/sync/plan.js';
 import { encodePointId } from '../../src/sync/point-ids.js';
@@ -47,6 +47,13 @@ describe('decideWrites', () => {
       [4, true],
       [5, true],
     ]);
+  });
+
+  it('inserts new waves whose fingerprint was not computed (outside the window)', () => {
+    const unprinted = pivotRows([[7, 'p', 1]], encodePointId, () => false);
+    const decision = decideWrites([7], new Map([[7, [target('new')]]]), unprinted);
+    expect(decision.writes.get('C')?.insert.map((d) => d._id)).toEqual([7]);
+    expect(decision.acked[0]?.fingerprint).toBe(PRESENT);
   });
 
   it('inserts a re-scanned wave that had no document yet', () => {
