@@ -42,7 +42,6 @@ export default defineConfig({
           globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 3 * minutes,
           hookTimeout: 3 * minutes,
-          teardownTimeout: 1 * minutes,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
         },

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // The db-proxy command: subcommands, and the single top-level catch that turns errors into
 // operator-facing messages and exit codes.
 import { Command, CommanderError } from 'commander';
@@ -35,14 +35,18 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Commander already printed help or the usage problem.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? ExitCode.ok : ExitCode.usage;
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+      ? ExitCode.ok
+      : ExitCode.usage;
   }
   if (error instanceof DbProxyError) {
     process.stderr.write(`db-proxy: ${redact(error.message)}\n`);
     if (debug) process.stderr.write(`${redact(String(error.stack))}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`db-proxy: unexpected error, this is a bug: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+  process.stderr.write(
+    `db-proxy: unexpected error, this is a bug: ${redact(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.stderr.write(`${redact(error instanceof Error ? String(error.stack) : '')}\n`);
   return ExitCode.failure;
 }

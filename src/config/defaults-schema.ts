@@ -74,7 +74,8 @@ export const DefaultsSchema = z.strictObject(
     mongo_database: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
-      .default('db_proxy').describe('MongoDB database holding the pivot collections.'),
+      .default('db_proxy')
+      .describe('MongoDB database holding the pivot collections.'),
     source: SourceSchemaSchema.describe('Table and column names of the MySQL source.'),
     allowed_servers: z
       .array(

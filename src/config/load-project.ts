@@ -13,7 +13,8 @@ export interface Project {
 export async function loadProject(request: Request, configDir: string): Promise<Project> {
   const defaults = await loadDefaults(configDir);
   const merged = mergeConfig(request, defaults);
-  if (!merged.ok) throw new ConfigError(`the request cannot run with the private defaults:\n  ${merged.issues.join('\n  ')}`);
+  if (!merged.ok)
+    throw new ConfigError(`the request cannot run with the private defaults:\n  ${merged.issues.join('\n  ')}`);
   const credentials = await loadCredentials(credentialsPath(configDir));
   return { config: merged.value, credentials };
 }

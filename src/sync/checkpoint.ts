@@ -4,14 +4,25 @@ import type { CollectionState } from './types.js';
 import type { WaveTarget } from './plan.js';
 
 export function emptyState(target: Pick<WaveTarget, 'collection' | 'monitory' | 'interval'>): CollectionState {
-  return { collection: target.collection, monitory: target.monitory, interval: target.interval, checkpoint: null, fingerprints: {}, minWave: null };
+  return {
+    collection: target.collection,
+    monitory: target.monitory,
+    interval: target.interval,
+    checkpoint: null,
+    fingerprints: {},
+    minWave: null,
+  };
 }
 
 /**
  * Applies acknowledged waves (in ascending order, after every earlier chunk) to the states,
  * returning the collections that changed. Fingerprints older than the window are dropped.
  */
-export function applyAcked(states: Map<string, CollectionState>, acked: readonly AckedWave[], rescanWindow: number): Set<string> {
+export function applyAcked(
+  states: Map<string, CollectionState>,
+  acked: readonly AckedWave[],
+  rescanWindow: number,
+): Set<string> {
   const changed = new Set<string>();
   for (const { target, wave, fingerprint } of acked) {
     let state = states.get(target.collection);
@@ -29,7 +40,9 @@ export function applyAcked(states: Map<string, CollectionState>, acked: readonly
     const state = states.get(collection);
     if (!state || state.checkpoint === null) continue;
     const oldest = state.checkpoint - rescanWindow;
-    state.fingerprints = Object.fromEntries(Object.entries(state.fingerprints).filter(([wave]) => Number(wave) > oldest));
+    state.fingerprints = Object.fromEntries(
+      Object.entries(state.fingerprints).filter(([wave]) => Number(wave) > oldest),
+    );
   }
   return changed;
 }

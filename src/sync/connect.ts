@@ -16,6 +16,10 @@ export function connectProject({ config, credentials }: Project): { source: Sour
     connectTimeoutSeconds: timeout,
     wavesPerQuery: config.sync.waves_per_query,
   });
-  const sink = createSink({ url: credentials.MONGO_URL, database: config.mongoDatabase, connectTimeoutSeconds: timeout });
+  const sink = createSink({
+    url: credentials.MONGO_URL,
+    database: config.mongoDatabase,
+    connectTimeoutSeconds: timeout,
+  });
   return { source, sink };
 }

@@ -3,7 +3,7 @@
 // previous one is written. Checkpoints advance only over acknowledged writes, in wave order.
 import type { EffectiveConfig } from '../config/effective.js';
 import type { Logger } from '../logging/logger.js';
-import { applyAcked } from './checkpoint.js';
+import { applyAcked, emptyState } from './checkpoint.js';
 import { decideWrites, type ChunkDecision } from './decide.js';
 import { pivotRows } from './pivot.js';
 import { chunkWaves, lowerBound, planWaves, readFrom, type PlanContext } from './plan.js';
@@ -124,9 +124,16 @@ async function applyRetention(
     // from the bound on; with none, nothing remains and the next write sets the mark.
     const oldest = await deps.source.oldestCycle(state.monitory, ctx.lowerBound);
     state.minWave = oldest ?? NO_DOCUMENTS;
-    state.fingerprints = Object.fromEntries(Object.entries(state.fingerprints).filter(([wave]) => Number(wave) >= ctx.lowerBound));
+    state.fingerprints = Object.fromEntries(
+      Object.entries(state.fingerprints).filter(([wave]) => Number(wave) >= ctx.lowerBound),
+    );
     await deps.sink.saveState(ctx.database, ctx.measures, state);
-    if (count > 0) deps.logger.info('retention deleted old documents', { collection: state.collection, documents: count, older_than: ctx.lowerBound });
+    if (count > 0)
+      deps.logger.info('retention deleted old documents', {
+        collection: state.collection,
+        documents: count,
+        older_than: ctx.lowerBound,
+      });
     deleted += count;
   }
   return deleted;
@@ -142,14 +149,30 @@ async function syncPage(
 ): Promise<void> {
   const plan = planWaves(cycles, states, ctx);
   const waves = [...plan.keys()];
+  // A collection seen for the first time: if it is empty, retention knows there is nothing old
+  // in it, and skips the delete (a collection scan on FerretDB) on the next cycle.
+  for (const targets of plan.values()) {
+    for (const target of targets) {
+      if (states.has(target.collection)) continue;
+      const state = emptyState(target);
+      if (await deps.sink.isEmpty(target.collection)) state.minWave = NO_DOCUMENTS;
+      states.set(target.collection, state);
+    }
+  }
   // Fingerprints are kept only within the window behind each collection's newest wave, so only
   // those waves (and re-scanned ones) are hashed.
   const newest = new Map<string, number>();
   for (const [wave, targets] of plan) {
-    for (const { collection } of targets) newest.set(collection, Math.max(newest.get(collection) ?? wave, wave, states.get(collection)?.checkpoint ?? wave));
+    for (const { collection } of targets)
+      newest.set(
+        collection,
+        Math.max(newest.get(collection) ?? wave, wave, states.get(collection)?.checkpoint ?? wave),
+      );
   }
   const wantsFingerprint = (wave: number): boolean =>
-    plan.get(wave)?.some((t) => t.action === 'rescan' || wave > (newest.get(t.collection) ?? wave) - ctx.rescanWindow) ?? false;
+    plan
+      .get(wave)
+      ?.some((t) => t.action === 'rescan' || wave > (newest.get(t.collection) ?? wave) - ctx.rescanWindow) ?? false;
   const pending: Promise<ChunkDecision>[] = [];
   const unsaved = new Set<string>();
   let savedAt = performance.now();

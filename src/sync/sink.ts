@@ -24,6 +24,8 @@ export interface Sink {
   remove(collection: string, waves: readonly number[]): Promise<WriteCounts>;
   /** Deletes documents older than `bound`, `batchSize` at a time. */
   deleteOlderThan(collection: string, bound: number, batchSize: number): Promise<number>;
+  /** True when the collection holds no document (an unfiltered find, cheap everywhere). */
+  isEmpty(collection: string): Promise<boolean>;
   loadStates(project: string, measures: string): Promise<CollectionState[]>;
   saveState(project: string, measures: string, state: CollectionState): Promise<void>;
   ping(): Promise<void>;
@@ -70,7 +72,9 @@ export function createSink(options: SinkOptions): Sink {
 
   async function replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts> {
     if (docs.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
-    const operations = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
+    const operations = docs.map((doc) => ({
+      replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+    }));
     const result = await bulk(collection, operations, 'replacing documents');
     return { inserted: result.upsertedCount, replaced: result.matchedCount, deleted: 0 };
   }
@@ -120,6 +124,14 @@ export function createSink(options: SinkOptions): Sink {
         }
       } catch (error) {
         throw fail(`deleting documents older than ${bound} in "${collection}"`, error);
+      }
+    },
+
+    async isEmpty(collection) {
+      try {
+        return (await db.collection<PivotDocument>(collection).findOne({}, { projection: { _id: 1 } })) === null;
+      } catch (error) {
+        throw fail(`reading "${collection}"`, error);
       }
     },
 

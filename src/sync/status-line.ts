@@ -3,7 +3,10 @@ import { describeError } from '../errors.js';
 import type { CycleReport } from './cycle.js';
 
 export function cycleStatus(report: CycleReport, failures: number): string {
-  const wave = report.lastWave === null ? 'no wave synced yet' : `last wave ${report.lastWave} (lag ${report.lagSeconds ?? '?'} s)`;
+  const wave =
+    report.lastWave === null
+      ? 'no wave synced yet'
+      : `last wave ${report.lastWave} (lag ${report.lagSeconds ?? '?'} s)`;
   return `ok: ${wave}, ${report.documents} document(s) in the last cycle, ${failures} error(s) since start`;
 }
 

@@ -18,7 +18,18 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Point ids that stress the encoding: leading zeros, dots, `$`, `_`, the reserved names, `~`. */
-export const AWKWARD_POINT_IDS = ['007', '0012', 'AHU-1.temp', '$cost', '_id', 'ts', 'wave_counter', '~x', 'a%2Eb', 'Zone 3'];
+export const AWKWARD_POINT_IDS = [
+  '007',
+  '0012',
+  'AHU-1.temp',
+  '$cost',
+  '_id',
+  'ts',
+  'wave_counter',
+  '~x',
+  'a%2Eb',
+  'Zone 3',
+];
 
 export interface GenerateOptions {
   now: number;
@@ -33,7 +44,13 @@ export interface GenerateOptions {
 
 export function generateDataset(options: GenerateOptions): Dataset {
   const random = seededRandom(options.seed ?? 1);
-  const pointIds = [...AWKWARD_POINT_IDS, ...Array.from({ length: Math.max(0, options.points - AWKWARD_POINT_IDS.length) }, (_, i) => `P${String(i).padStart(5, '0')}`)].slice(0, options.points);
+  const pointIds = [
+    ...AWKWARD_POINT_IDS,
+    ...Array.from(
+      { length: Math.max(0, options.points - AWKWARD_POINT_IDS.length) },
+      (_, i) => `P${String(i).padStart(5, '0')}`,
+    ),
+  ].slice(0, options.points);
   const cycles: CycleRow[] = [];
   const measures: MeasureRow[] = [];
   const step = Math.floor(options.spanSeconds / options.waves);
@@ -44,7 +61,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
     for (let i = 0; i < options.waves; i++) {
       // Offsets keep most waves of different monitory names apart; every 7th wave is shared.
       const wave = start + i * step + (i % 7 === 0 ? 0 : m);
-      const interval = monitory.intervalLater !== undefined && i >= options.waves / 2 ? monitory.intervalLater : monitory.interval;
+      const interval =
+        monitory.intervalLater !== undefined && i >= options.waves / 2 ? monitory.intervalLater : monitory.interval;
       cycles.push({ wave, monitory: monitory.name, interval });
       if (i % 7 === 0 && m > 0) continue; // shared wave: its measures are already there
       for (const pointId of pointIds) {
@@ -88,7 +106,10 @@ export function decodeField(field: string): string {
 }
 
 /** Reads every pivot collection of a project back, decoded; also counts documents to catch duplicates. */
-export async function readCollections(db: Db, database: string): Promise<{ collections: ExpectedCollections; documents: number }> {
+export async function readCollections(
+  db: Db,
+  database: string,
+): Promise<{ collections: ExpectedCollections; documents: number }> {
   const collections: ExpectedCollections = new Map();
   let documents = 0;
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
@@ -99,9 +120,11 @@ export async function readCollections(db: Db, database: string): Promise<{ colle
     for (const doc of await db.collection(name).find().toArray()) {
       documents += 1;
       const { _id, ts, ...rest } = doc as unknown as { _id: number; ts: Date } & Record<string, unknown>;
-      if (rest.wave_counter !== _id) throw new Error(`document ${_id} of ${name} has wave_counter ${String(rest.wave_counter)}`);
+      if (rest.wave_counter !== _id)
+        throw new Error(`document ${_id} of ${name} has wave_counter ${String(rest.wave_counter)}`);
       const decoded: Record<string, unknown> = { ts: ts.toISOString() };
-      for (const [field, value] of Object.entries(rest)) decoded[field === 'wave_counter' ? field : decodeField(field)] = value;
+      for (const [field, value] of Object.entries(rest))
+        decoded[field === 'wave_counter' ? field : decodeField(field)] = value;
       docs.set(_id, decoded);
     }
     collections.set(name, docs);
@@ -112,7 +135,9 @@ export async function readCollections(db: Db, database: string): Promise<{ colle
 /** Plain-object form for readable toEqual diffs. */
 export function asPlain(collections: ExpectedCollections): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    [...collections].sort(([a], [b]) => a.localeCompare(b)).map(([name, docs]) => [name, Object.fromEntries([...docs].sort(([a], [b]) => a - b))]),
+    [...collections]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, docs]) => [name, Object.fromEntries([...docs].sort(([a], [b]) => a - b))]),
   );
 }
 

@@ -67,7 +67,11 @@ export async function createSyncProject(options: SyncProjectOptions): Promise<Sy
       await writeFile(requestPath, JSON.stringify(request, null, 2));
     },
     async cleanup() {
-      await Promise.allSettled([project.db.dropDatabase().finally(() => mongo.close()), source.drop(), config.cleanup()]);
+      await Promise.allSettled([
+        project.db.dropDatabase().finally(() => mongo.close()),
+        source.drop(),
+        config.cleanup(),
+      ]);
     },
   };
   await project.writeRequest(project.request);

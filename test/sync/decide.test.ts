@@ -76,9 +76,19 @@ describe('applyAcked', () => {
 
   it('forgets the fingerprint of a wave that lost its document and tracks the oldest wave once known', () => {
     const states = new Map<string, CollectionState>([
-      ['C', { collection: 'C', monitory: 'A', interval: 60, checkpoint: 300, fingerprints: { '250': 'x' }, minWave: 240 }],
+      [
+        'C',
+        { collection: 'C', monitory: 'A', interval: 60, checkpoint: 300, fingerprints: { '250': 'x' }, minWave: 240 },
+      ],
     ]);
-    applyAcked(states, [{ target: target('rescan', 'x'), wave: 250, fingerprint: undefined }, { target: target('new'), wave: 230, fingerprint: 'y' }], 100);
+    applyAcked(
+      states,
+      [
+        { target: target('rescan', 'x'), wave: 250, fingerprint: undefined },
+        { target: target('new'), wave: 230, fingerprint: 'y' },
+      ],
+      100,
+    );
     expect(states.get('C')?.fingerprints).toEqual({ '230': 'y' });
     expect(states.get('C')?.checkpoint).toBe(300);
     expect(states.get('C')?.minWave).toBe(230);

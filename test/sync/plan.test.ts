@@ -46,7 +46,9 @@ describe('planWaves', () => {
     const states = new Map([['db;M;A;60', state({ checkpoint: 5000, fingerprints: { '4950': 'f1' } })]]);
     const plan = planWaves(cycles, states, ctx);
     expect([...plan.keys()]).toEqual([4950, 5000, 5060]);
-    expect(plan.get(4950)).toEqual([{ collection: 'db;M;A;60', monitory: 'A', interval: 60, action: 'rescan', previous: 'f1' }]);
+    expect(plan.get(4950)).toEqual([
+      { collection: 'db;M;A;60', monitory: 'A', interval: 60, action: 'rescan', previous: 'f1' },
+    ]);
     expect(plan.get(5000)?.[0]?.action).toBe('rescan');
     expect(plan.get(5060)?.map((t) => [t.collection, t.action])).toEqual([
       ['db;M;A;60', 'new'],

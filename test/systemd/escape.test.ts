@@ -15,7 +15,9 @@ describe('systemdEscape', () => {
 
   it.runIf(existsSync('/usr/bin/systemd-escape'))('agrees with /usr/bin/systemd-escape', () => {
     for (const name of NAMES) {
-      expect(systemdEscape(name)).toBe(execFileSync('/usr/bin/systemd-escape', ['--', name], { encoding: 'utf8' }).trim());
+      expect(systemdEscape(name)).toBe(
+        execFileSync('/usr/bin/systemd-escape', ['--', name], { encoding: 'utf8' }).trim(),
+      );
     }
   });
 

@@ -47,7 +47,14 @@ describe('unit templates', () => {
 
   it('keeps the worker unprivileged, restart-limited and without MemoryDenyWriteExecute', () => {
     const text = renderTemplate(readFileSync(`${templates}db-proxy@.service.hbs`, 'utf8'), install);
-    for (const line of ['User=db-proxy', 'Type=notify', 'Restart=on-failure', 'RestartPreventExitStatus=78', 'NoNewPrivileges=yes', 'ProtectSystem=strict']) {
+    for (const line of [
+      'User=db-proxy',
+      'Type=notify',
+      'Restart=on-failure',
+      'RestartPreventExitStatus=78',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+    ]) {
       expect(text).toContain(`\n${line}\n`);
     }
     expect(text).toContain('LoadCredential=credentials.env:/etc/db-proxy/credentials.env');
@@ -55,7 +62,9 @@ describe('unit templates', () => {
   });
 
   it('refuses a value with a line break, which could smuggle in a directive', () => {
-    expect(() => renderTemplate('Description={{database}}', { ...dropIn, database: 'x\nExecStartPre=/bin/sh' })).toThrow(/line break/);
+    expect(() =>
+      renderTemplate('Description={{database}}', { ...dropIn, database: 'x\nExecStartPre=/bin/sh' }),
+    ).toThrow(/line break/);
   });
 
   it('fails on a placeholder the context does not provide', () => {

@@ -38,7 +38,11 @@ export function registerSync(program: Command): void {
               `${report.rows} row(s) read, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,
           );
         } else {
-          logger.info('sync started', { server: request.server, measures: request.measures, sleep_s: request.sleep_time });
+          logger.info('sync started', {
+            server: request.server,
+            measures: request.measures,
+            sleep_s: request.sleep_time,
+          });
           await runSyncLoop(project.config, { source, sink, logger, signal: shutdown.signal });
           logger.info('sync stopped');
         }

@@ -48,7 +48,11 @@ export function registerWorker(program: Command): void {
           }
         }
         if (shutdown.signal.aborted) return;
-        logger.info('worker ready', { server: request.server, measures: request.measures, sleep_s: request.sleep_time });
+        logger.info('worker ready', {
+          server: request.server,
+          measures: request.measures,
+          sleep_s: request.sleep_time,
+        });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
         let failures = 0;
         await runSyncLoop(project.config, {

@@ -2,7 +2,14 @@
 // a pivot computed independently here, and stay so as late measures and new waves arrive.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
-import { asPlain, countDocuments, expectedPivot, generateDataset, readCollections, type Dataset } from '../../support/dataset.js';
+import {
+  asPlain,
+  countDocuments,
+  expectedPivot,
+  generateDataset,
+  readCollections,
+  type Dataset,
+} from '../../support/dataset.js';
 import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
 
 const DAY = 86_400;

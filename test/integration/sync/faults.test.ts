@@ -96,7 +96,10 @@ describe('faults', () => {
       }),
     );
     // The whole first cycle, not its first chunk: the count below must not move on its own.
-    await waitFor('the first sync', async () => (await readCollections(project.db, project.source.name)).documents === before);
+    await waitFor(
+      'the first sync',
+      async () => (await readCollections(project.db, project.source.name)).documents === before,
+    );
 
     await server.stop();
     const wave = now - 30;

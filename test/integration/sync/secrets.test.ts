@@ -26,7 +26,13 @@ describe('secrets', () => {
     projects.push(base);
     sourceName = base.source.name;
     const now = Math.floor(Date.now() / 1000);
-    const data = generateDataset({ now, spanSeconds: 3600, waves: 5, points: 5, monitories: [{ name: 'Extraction_1_dev_a', interval: 300 }] });
+    const data = generateDataset({
+      now,
+      spanSeconds: 3600,
+      waves: 5,
+      points: 5,
+      monitories: [{ name: 'Extraction_1_dev_a', interval: 300 }],
+    });
     await base.source.insertCycles(data.cycles);
     await base.source.insertMeasures(data.measures);
     const root = await connectMysqlRoot();
@@ -52,7 +58,10 @@ describe('secrets', () => {
       mysqlUser: user,
       mysqlPassword,
       request: { database: sourceName, monitory_name_kept: ['Extraction_1_dev_a'] },
-      defaults: { debug: true, sync: { retry_initial_seconds: 0.2, retry_max_seconds: 0.5, connect_timeout_seconds: 2 } },
+      defaults: {
+        debug: true,
+        sync: { retry_initial_seconds: 0.2, retry_max_seconds: 0.5, connect_timeout_seconds: 2 },
+      },
     });
     projects.push(project);
     return project;
@@ -92,7 +101,11 @@ describe('secrets', () => {
     const project = await projectWith(password);
     await project.writeRequest(project.request);
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${project.config.dir}/credentials.env`, `MONGO_URL=${url.href}\nMYSQL_USER=${user}\nMYSQL_PASSWORD=${password}\n`, { mode: 0o600 });
+    await writeFile(
+      `${project.config.dir}/credentials.env`,
+      `MONGO_URL=${url.href}\nMYSQL_USER=${user}\nMYSQL_PASSWORD=${password}\n`,
+      { mode: 0o600 },
+    );
     const result = await runCli(['--debug', ...project.syncArgs('--once')]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('MongoDB 127.0.0.1:1');
