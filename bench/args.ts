@@ -1,0 +1,116 @@
+// Command-line flags of the benchmark: `npm run bench -- [--monitories N] [--waves N] ...`.
+
+export interface BenchOptions {
+  monitories: number;
+  /** Waves per monitory name. */
+  waves: number;
+  points: number;
+  latencyWaves: number;
+  json: boolean;
+  skipDouble: boolean;
+  /** insertMany calls in flight at once while measuring the write limit. */
+  writeInFlight: number;
+  /** Merged into defaults.json of every db-proxy run, e.g. {"sync": {"waves_per_query": 64}}. */
+  defaults: Record<string, unknown>;
+  /** When set, the first backfill runs under `node --cpu-prof --cpu-prof-dir DIR`. */
+  cpuProfDir: string | undefined;
+  /** Extra node flags for the backfill runs (repeatable --node-arg), e.g. --max-semi-space-size=4. */
+  nodeArgs: string[];
+  /** How the latency test sees a wave arrive; auto picks findOne unless _id lookups are collection scans. */
+  latencyProbe: 'auto' | 'findOne' | 'checkpoint';
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --monitories N       monitory names, each with its own waves (default 2)
+  --waves N            waves per monitory name (default 2000)
+  --points N           points per wave (default 250)
+  --latency-waves N    new waves committed to measure the incremental latency (default 20)
+  --write-in-flight N  insertMany batches in flight for the write limit (default 1)
+  --defaults JSON      merged into db-proxy's defaults.json, e.g. '{"sync":{"waves_per_query":64}}'
+  --cpu-prof DIR       run the first backfill under node --cpu-prof, profiles written to DIR
+  --node-arg FLAG      extra node flag for both backfill runs (repeatable), e.g. --node-arg=--trace-gc
+  --latency-probe M    auto (default), findOne or checkpoint: how a new wave is seen arriving in MongoDB
+  --json               print the figures as one JSON object
+  --skip-double        skip the backfill of the doubled data set (RSS growth)
+  --help               this text`;
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
+  const options: BenchOptions = {
+    monitories: 2,
+    waves: 2000,
+    points: 250,
+    latencyWaves: 20,
+    json: false,
+    skipDouble: false,
+    writeInFlight: 1,
+    defaults: {},
+    cpuProfDir: undefined,
+    nodeArgs: [],
+    latencyProbe: 'auto',
+  };
+  const numeric: Record<string, keyof BenchOptions> = {
+    '--monitories': 'monitories',
+    '--waves': 'waves',
+    '--points': 'points',
+    '--latency-waves': 'latencyWaves',
+    '--write-in-flight': 'writeInFlight',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--json') {
+      options.json = true;
+      continue;
+    }
+    if (arg === '--skip-double') {
+      options.skipDouble = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (flag === '--latency-probe') {
+      const text = inline ?? argv[++i];
+      if (text !== 'auto' && text !== 'findOne' && text !== 'checkpoint') {
+        throw new UsageError(
+          `--latency-probe: expected auto, findOne or checkpoint, got ${JSON.stringify(text ?? '')}`,
+        );
+      }
+      options.latencyProbe = text;
+      continue;
+    }
+    if (flag === '--defaults' || flag === '--cpu-prof' || flag === '--node-arg') {
+      const text = inline ?? argv[++i];
+      if (text === undefined || text === '') throw new UsageError(`${flag}: expected a value\n${USAGE}`);
+      if (flag === '--cpu-prof') options.cpuProfDir = text;
+      else if (flag === '--node-arg') options.nodeArgs.push(text);
+      else {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          throw new UsageError(`--defaults: expected a JSON object, got ${JSON.stringify(text)}`);
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new UsageError('--defaults: expected a JSON object');
+        options.defaults = parsed as Record<string, unknown>;
+      }
+      continue;
+    }
+    const key = numeric[flag];
+    if (key === undefined) throw new UsageError(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
+    const text = inline ?? argv[++i];
+    const value = Number(text);
+    const min = key === 'latencyWaves' ? 0 : 1;
+    if (text === undefined || !Number.isInteger(value) || value < min) {
+      throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${JSON.stringify(text ?? '')}\n${USAGE}`);
+    }
+    (options as unknown as Record<string, number>)[key] = value;
+  }
+  if (options.monitories > 100) throw new UsageError('--monitories: at most 100');
+  return options;
+}
+
+export { USAGE };
