@@ -68,7 +68,7 @@ export async function setUpProduct(
  * The V8 flags db-proxy is started with everywhere (the units, scripts/db-proxy, the CLI's
  * shebang): a small young generation keeps the peak RSS flat as the data grows.
  */
-export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=8'] as const;
+export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=8', '--expose-gc'] as const;
 
 export function productArgs(
   cli: string,

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --expose-gc
 // The db-proxy command: subcommands, and the single top-level catch that turns errors into
 // operator-facing messages and exit codes.
 import { Command, CommanderError } from 'commander';

@@ -45,7 +45,7 @@ export const SyncTuningSchema = z
         .min(0, { error: 'a number of seconds, 0 or more' })
         .default(3600)
         .describe('Waves this far behind the newest synced one are re-read every cycle, so late measures are merged.'),
-      waves_per_query: positiveInt(32, 'Waves read from MySQL per query; bounds memory.'),
+      waves_per_query: positiveInt(64, 'Waves read from MySQL per query; bounds memory.'),
       writes_in_flight: positiveInt(2, 'Bulk writes to MongoDB under way at once while the next batch is read.'),
       delete_batch_size: positiveInt(1000, 'Documents deleted per batch by retention.'),
       retry_initial_seconds: positiveSeconds(1, 'First delay after a failed cycle.'),

@@ -32,7 +32,7 @@ const BUILT_IN = {
   },
   sync: {
     rescan_window_seconds: 3600,
-    waves_per_query: 32,
+    waves_per_query: 64,
     writes_in_flight: 2,
     delete_batch_size: 1000,
     retry_initial_seconds: 1,
