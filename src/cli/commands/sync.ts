@@ -13,6 +13,14 @@ export function registerSync(program: Command): void {
     .description('sync one request from MySQL to MongoDB, every sleep_time seconds until SIGTERM/SIGINT')
     .argument('<request>', 'the request file (JSON)')
     .option('--once', 'run one full cycle, then exit: 0 on success, non-zero on failure')
+    .addHelpText(
+      'after',
+      `
+Uses the private defaults and credentials of --config-dir (defaults.json, credentials.env).
+Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
+is logged and retried with a capped exponential backoff.
+Exit codes: 0 ok, 1 MySQL or MongoDB failed (--once), 78 invalid request, defaults or credentials.`,
+    )
     .action(async (file: string, options: { once?: boolean }, command: Command) => {
       const { configDir } = globalOptions(command);
       const request = await readRequestFile(file);

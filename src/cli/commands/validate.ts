@@ -9,6 +9,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('check a request file; prints a one-line summary, or one line per problem')
     .argument('[file]', 'the request file', DEFAULT_REQUEST_FILE)
+    .addHelpText('after', '\nExit codes: 0 valid; 78 invalid (one line per problem on stderr) or unreadable.')
     .action(async (file: string) => {
       const request = await readRequestFile(file);
       process.stdout.write(`ok: ${summarizeRequest(request)}\n`);
