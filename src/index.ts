@@ -7,3 +7,13 @@ export { mergeConfig, type EffectiveConfig } from './config/effective.js';
 export { collectionName } from './sync/naming.js';
 export { encodePointId, decodePointId } from './sync/point-ids.js';
 export type { PivotDocument } from './sync/types.js';
+export {
+  openPivotReader,
+  queryPivot,
+  formatPivotRows,
+  QueryError,
+  type PivotQuery,
+  type PivotRow,
+  type PivotRows,
+} from './query/pivot-rows.js';
+export { HeartbeatSchema, type Heartbeat, type HealthStatus } from './health/heartbeat.js';

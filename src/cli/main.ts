@@ -7,6 +7,13 @@ import { redact } from '../logging/redact.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSync } from './commands/sync.js';
 import { registerWorker } from './commands/worker.js';
+import { registerSubmit } from './commands/submit.js';
+import { registerCreator } from './commands/creator.js';
+import { registerRenderUnits } from './commands/render-units.js';
+import { registerStatus } from './commands/status.js';
+import { registerLogs } from './commands/logs.js';
+import { registerQuery } from './commands/query.js';
+import { registerMonitor } from './commands/monitor.js';
 
 export function buildProgram(): Command {
   const program = new Command('db-proxy')
@@ -17,8 +24,15 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidate(program);
+  registerSubmit(program);
   registerSync(program);
   registerWorker(program);
+  registerStatus(program);
+  registerLogs(program);
+  registerQuery(program);
+  registerCreator(program);
+  registerMonitor(program);
+  registerRenderUnits(program);
   return program;
 }
 

@@ -10,15 +10,19 @@ const READ_FAILURES: Record<string, string> = {
   EISDIR: 'it is a directory, expected a file',
 };
 
-export async function readRequestFile(path: string): Promise<Request> {
-  let text: string;
+/** The text of a request file, or a ConfigError that says why it cannot be read. */
+export async function readRequestText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === undefined ? String(error) : `${READ_FAILURES[code] ?? 'error'} (${code})`;
     throw new ConfigError(`cannot read the request file ${path}: ${reason}`, { cause: error });
   }
+}
+
+export async function readRequestFile(path: string): Promise<Request> {
+  const text = await readRequestText(path);
   const result = parseRequestText(text);
   if (!result.ok) throw new RequestInvalidError(path, result.issues);
   return result.value;

@@ -6,7 +6,8 @@ import { SERVER_EXPECTATION, parseServer } from './server.js';
 /** Wave counters are unix seconds; anything above this is almost certainly milliseconds. */
 export const MAX_WAVE_COUNTER_SECONDS = 99_999_999_999;
 
-const identifier = z
+/** A name that is safe in SQL, paths, collection and unit names. */
+export const SafeIdentifierSchema = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
   .refine(isSafeIdentifier, { error: SAFE_IDENTIFIER_EXPECTATION });
 
@@ -27,12 +28,12 @@ export const RequestSchema = z.strictObject({
     .max(36_500, { error: 'a number of days greater than 0 and at most 36500' })
     .describe('Retention in days: older rows are deleted from MongoDB and not synced.'),
   monitory_name_kept: z
-    .array(identifier, { error: 'a list of extraction package names' })
+    .array(SafeIdentifierSchema, { error: 'a list of extraction package names' })
     .min(1, { error: 'at least one extraction package name' })
     .refine((names) => new Set(names).size === names.length, { error: 'a list without repeated names' })
     .describe('The extraction packages (monitory names) to sync.'),
-  measures: identifier.describe('The measures table to read, e.g. TL_measures.'),
-  database: identifier.describe('The MySQL database of the project.'),
+  measures: SafeIdentifierSchema.describe('The measures table to read, e.g. TL_measures.'),
+  database: SafeIdentifierSchema.describe('The MySQL database of the project.'),
   server: z
     .string({ error: SERVER_EXPECTATION })
     .refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION })

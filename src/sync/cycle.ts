@@ -44,6 +44,26 @@ export interface CycleReport {
   collections: number;
   aborted: boolean;
   ms: number;
+  /** Milliseconds per stage; read and write overlap, so these are the times spent waiting on each. */
+  stages: CycleStages;
+}
+
+export interface CycleStages {
+  checkpoints_ms: number;
+  retention_ms: number;
+  cycles_ms: number;
+  mysql_wait_ms: number;
+  pivot_ms: number;
+  mongo_wait_ms: number;
+}
+
+async function timed<T>(stages: CycleStages, stage: keyof CycleStages, work: Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work;
+  } finally {
+    stages[stage] += Math.round(performance.now() - started);
+  }
 }
 
 const encodeShared = createPointIdEncoder();
@@ -71,10 +91,17 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
     collections: 0,
     aborted: false,
     ms: 0,
+    stages: { checkpoints_ms: 0, retention_ms: 0, cycles_ms: 0, mysql_wait_ms: 0, pivot_ms: 0, mongo_wait_ms: 0 },
   };
-  const states = new Map((await deps.sink.loadStates(ctx.database, ctx.measures)).map((s) => [s.collection, s]));
+  const stages = report.stages;
+  const states = new Map(
+    (await timed(stages, 'checkpoints_ms', deps.sink.loadStates(ctx.database, ctx.measures))).map((s) => [
+      s.collection,
+      s,
+    ]),
+  );
 
-  report.deleted += await applyRetention(states, ctx, config, deps);
+  report.deleted += await timed(stages, 'retention_ms', applyRetention(states, ctx, config, deps));
 
   let from = readFrom(request.monitory_name_kept, states.values(), ctx);
   for (;;) {
@@ -82,7 +109,11 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
       report.aborted = true;
       break;
     }
-    const page = await deps.source.readCycles(request.monitory_name_kept, from, CYCLES_PER_PAGE);
+    const page = await timed(
+      stages,
+      'cycles_ms',
+      deps.source.readCycles(request.monitory_name_kept, from, CYCLES_PER_PAGE),
+    );
     const { cycles, next } = completeWaves(page, CYCLES_PER_PAGE);
     await syncPage(cycles, states, ctx, config, deps, report);
     if (next === undefined) break;
@@ -211,18 +242,20 @@ async function syncPage(
         report.aborted = true;
         break;
       }
-      const rows = (await nextRows) ?? [];
+      const rows = (await timed(report.stages, 'mysql_wait_ms', nextRows ?? Promise.resolve([]))) ?? [];
       nextRows = read(index + 1);
+      const pivotStarted = performance.now();
       const decision = decideWrites(chunk, plan, pivotRows(rows, encodeShared, wantsFingerprint));
+      report.stages.pivot_ms += Math.round(performance.now() - pivotStarted);
       report.waves += chunk.length;
       report.rows += rows.length;
       report.documents += decision.documents;
       const written = writeDecision(decision, deps.sink, report);
       written.catch(() => undefined); // awaited in order below; this only keeps it from being "unhandled"
       pending.push(written);
-      while (pending.length >= config.sync.writes_in_flight) await applyOldest();
+      while (pending.length >= config.sync.writes_in_flight) await timed(report.stages, 'mongo_wait_ms', applyOldest());
     }
-    while (pending.length > 0) await applyOldest();
+    while (pending.length > 0) await timed(report.stages, 'mongo_wait_ms', applyOldest());
     await saveStates();
   } finally {
     // On failure or abort, let reads and writes already sent settle before the connections are

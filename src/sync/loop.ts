@@ -30,7 +30,7 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
       const report = await runCycle(config, deps);
       if (backoff.failures > 0) deps.logger.info('sync recovered', { after_failures: backoff.failures });
       backoff.reset();
-      logCycle(deps.logger, report);
+      logCycle(deps.logger, report, config.debug || config.logLevel === 'debug');
       deps.hooks?.onCycle?.(report);
     } catch (error) {
       if (deps.signal.aborted) break;
@@ -45,7 +45,8 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
   }
 }
 
-export function logCycle(logger: Logger, report: CycleReport): void {
+/** One line per cycle; in debug mode with the milliseconds of each stage. */
+export function logCycle(logger: Logger, report: CycleReport, withStages = false): void {
   const fields = {
     waves: report.waves,
     rows: report.rows,
@@ -56,6 +57,7 @@ export function logCycle(logger: Logger, report: CycleReport): void {
     last_wave: report.lastWave ?? undefined,
     lag_s: report.lagSeconds ?? undefined,
     ms: report.ms,
+    ...(withStages ? report.stages : {}),
   };
   // A quiet cycle is routine; only cycles that changed something are worth a line at info.
   if (report.documents > 0 || report.deleted > 0) logger.info('cycle synced', fields);

@@ -2,6 +2,7 @@
 import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { SinkError, describeError } from '../errors.js';
 import { redact } from '../logging/redact.js';
+import { HEARTBEATS_COLLECTION, type HeartbeatFields } from '../health/heartbeat.js';
 import { CHECKPOINTS_COLLECTION } from './naming.js';
 import type { CollectionState, PivotDocument } from './types.js';
 
@@ -28,6 +29,8 @@ export interface Sink {
   isEmpty(collection: string): Promise<boolean>;
   loadStates(project: string, measures: string): Promise<CollectionState[]>;
   saveState(project: string, measures: string, state: CollectionState): Promise<void>;
+  /** Upserts the project's heartbeat; MongoDB stamps it with its own clock (server_time). */
+  writeHeartbeat(heartbeat: HeartbeatFields): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -167,6 +170,17 @@ export function createSink(options: SinkOptions): Sink {
         await states.replaceOne({ _id: state.collection }, doc, { upsert: true });
       } catch (error) {
         throw fail(`writing the checkpoint of "${state.collection}"`, error);
+      }
+    },
+
+    async writeHeartbeat(heartbeat) {
+      const { _id, ...fields } = heartbeat;
+      try {
+        await db
+          .collection<{ _id: string }>(HEARTBEATS_COLLECTION)
+          .updateOne({ _id }, { $set: fields, $currentDate: { server_time: true } }, { upsert: true });
+      } catch (error) {
+        throw fail('writing the heartbeat', error);
       }
     },
 

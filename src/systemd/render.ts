@@ -19,7 +19,6 @@ export interface DropInContext {
   monitories: string;
   server: string;
   syslogIdentifier: string;
-  requestId: string;
   configHash: string;
 }
 

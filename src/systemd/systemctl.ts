@@ -10,14 +10,22 @@ export class SystemdError extends DbProxyError {
 
 export interface Systemctl {
   daemonReload(): Promise<void>;
-  enableNow(unit: string): Promise<void>;
+  /** Enables without the implicit daemon-reload (the creator reloads once for many units). */
+  enable(unit: string): Promise<void>;
+  /** Queues a start and returns; the caller watches the unit's state itself. */
+  start(unit: string): Promise<void>;
+  /** Queues a restart and returns. */
   restart(unit: string): Promise<void>;
+  /** Stops (waiting for the stop to finish) and disables without the implicit daemon-reload. */
   disableNow(unit: string): Promise<void>;
+  resetFailed(unit: string): Promise<void>;
   /** `active`, `activating`, `failed`, `inactive`, … as `systemctl is-active` says. */
   activeState(unit: string): Promise<string>;
   isEnabled(unit: string): Promise<boolean>;
-  /** `systemctl show -p NAME --value` for a few properties. */
+  /** `systemctl show` of a few properties for one unit. */
   show(unit: string, properties: readonly string[]): Promise<Record<string, string>>;
+  /** The same for many units in one call, by unit name. */
+  showMany(units: readonly string[], properties: readonly string[]): Promise<Map<string, Record<string, string>>>;
 }
 
 export function createSystemctl(command = 'systemctl'): Systemctl {
@@ -33,15 +41,22 @@ export function createSystemctl(command = 'systemctl'): Systemctl {
     async daemonReload() {
       await run(['daemon-reload'], 'reloading unit files');
     },
-    async enableNow(unit) {
+    async enable(unit) {
+      await run(['enable', '--no-reload', unit], `enabling ${unit}`);
+    },
+    async start(unit) {
       // --no-block: READY comes once MySQL and MongoDB answer; the creator watches for it itself.
-      await run(['enable', '--now', '--no-block', unit], `starting ${unit}`);
+      await run(['start', '--no-block', unit], `starting ${unit}`);
     },
     async restart(unit) {
       await run(['restart', '--no-block', unit], `restarting ${unit}`);
     },
     async disableNow(unit) {
-      await run(['disable', '--now', unit], `stopping ${unit}`);
+      await run(['disable', '--no-reload', '--now', unit], `stopping ${unit}`);
+    },
+    async resetFailed(unit) {
+      // Fails when the unit is not loaded, which is fine: there is nothing to reset then.
+      await execa(command, ['reset-failed', unit], { reject: false, timeout: 30_000 });
     },
     async activeState(unit) {
       const result = await execa(command, ['is-active', unit], { reject: false, timeout: 30_000 });
@@ -53,12 +68,31 @@ export function createSystemctl(command = 'systemctl'): Systemctl {
     },
     async show(unit, properties) {
       const stdout = await run(['show', unit, ...properties.map((p) => `--property=${p}`)], `inspecting ${unit}`);
-      return Object.fromEntries(
-        stdout
-          .split('\n')
-          .filter((line) => line.includes('='))
-          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      return parseShowBlock(stdout);
+    },
+    async showMany(units, properties) {
+      const result = new Map<string, Record<string, string>>();
+      if (units.length === 0) return result;
+      const stdout = await run(
+        ['show', '--property=Id', ...properties.map((p) => `--property=${p}`), '--', ...units],
+        `inspecting ${units.length} unit(s)`,
       );
+      // One block per unit, in the order asked, separated by blank lines.
+      const blocks = stdout.split(/\n\n+/).filter((block) => block.trim() !== '');
+      blocks.forEach((block, index) => {
+        const unit = units[index];
+        if (unit !== undefined) result.set(unit, parseShowBlock(block));
+      });
+      return result;
     },
   };
+}
+
+export function parseShowBlock(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }

@@ -23,7 +23,7 @@ export interface MeasureRow {
 }
 
 export interface SourceDatabase {
-  /** The database's name, `dbp_t_<hex>`. */
+  /** The database's name, `dbp_t_<hex>` unless chosen. */
   readonly name: string;
   readonly measuresTable: string;
   /** A root connection with the database selected. */
@@ -37,6 +37,8 @@ export interface SourceDatabase {
 export interface SourceDatabaseOptions {
   /** Name of the measures table; default `TL_measures`. */
   measuresTable?: string;
+  /** The database's name; default `dbp_t_<hex>`. */
+  name?: string;
 }
 
 /** Opens a root connection to the test MariaDB (no database selected). */
@@ -46,7 +48,7 @@ export function connectMysqlRoot(): Promise<Connection> {
 
 export async function createSourceDatabase(options: SourceDatabaseOptions = {}): Promise<SourceDatabase> {
   const measuresTable = options.measuresTable ?? 'TL_measures';
-  const name = `dbp_t_${randomBytes(6).toString('hex')}`;
+  const name = options.name ?? `dbp_t_${randomBytes(6).toString('hex')}`;
   const connection = await connectMysqlRoot();
   try {
     await connection.query(`CREATE DATABASE \`${name}\``);

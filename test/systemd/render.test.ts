@@ -24,7 +24,6 @@ const dropIn: DropInContext = {
   monitories: 'Extraction_1_dev_a, Extraction_2_dev_a',
   server: 'mysql.example.internal',
   syslogIdentifier: 'db-proxy-TOR-BGO-150KingW',
-  requestId: '20261123T120000Z-TOR-BGO-150KingW-0a1b2c',
   configHash: '3f2a9c',
 };
 
@@ -38,6 +37,7 @@ describe('unit templates', () => {
   it.each([
     ['db-proxy@.service.hbs', 'db-proxy@.service', install],
     ['db-proxy-creator.service.hbs', 'db-proxy-creator.service', install],
+    ['db-proxy-monitor.service.hbs', 'db-proxy-monitor.service', install],
     ['project-drop-in.conf.hbs', 'project-drop-in.conf', dropIn],
   ] as const)('%s renders as the golden file', (template, name, context) => {
     const text = renderTemplate(readFileSync(`${templates}${template}`, 'utf8'), context);

@@ -40,7 +40,7 @@ Exit codes: 0 ok, 1 MySQL or MongoDB failed (--once), 78 invalid request, defaul
       try {
         if (options.once) {
           const report = await runCycle(project.config, { source, sink, logger, signal: shutdown.signal });
-          logCycle(logger, report);
+          logCycle(logger, report, project.config.debug || project.config.logLevel === 'debug');
           process.stdout.write(
             `synced ${request.database}: ${report.documents} document(s) written, ${report.deleted} deleted, ` +
               `${report.rows} row(s) read, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,

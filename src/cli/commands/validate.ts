@@ -1,6 +1,6 @@
 // `db-proxy validate [file]`: checks a request file without submitting it.
 import type { Command } from 'commander';
-import { readRequestFile, summarizeRequest } from '../../request/read.js';
+import { readSubmissionFile, summarizeSubmission } from '../../request/submission.js';
 
 export const DEFAULT_REQUEST_FILE = 'requests/request.json';
 
@@ -11,7 +11,7 @@ export function registerValidate(program: Command): void {
     .argument('[file]', 'the request file', DEFAULT_REQUEST_FILE)
     .addHelpText('after', '\nExit codes: 0 valid; 78 invalid (one line per problem on stderr) or unreadable.')
     .action(async (file: string) => {
-      const request = await readRequestFile(file);
-      process.stdout.write(`ok: ${summarizeRequest(request)}\n`);
+      const { submission } = await readSubmissionFile(file);
+      process.stdout.write(`ok: ${summarizeSubmission(submission)}\n`);
     });
 }

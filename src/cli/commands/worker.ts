@@ -1,5 +1,6 @@
-// `db-proxy worker <project-dir>`: the sync of one project as a systemd service (Type=notify):
+// `db-proxy worker <project>`: the sync of one project as a systemd service (Type=notify):
 // READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
@@ -8,31 +9,68 @@ import { ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
 import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
+import { loadDefaults } from '../../config/load-defaults.js';
+import { PROJECT_REQUEST_FILE } from '../../creator/project-files.js';
+import { projectDir, stateLayout } from '../../intake/layout.js';
+import { isSafeIdentifier } from '../../request/identifiers.js';
+import { projectUnitName } from '../../systemd/escape.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
-
-export const PROJECT_REQUEST_FILE = 'request.json';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('run the sync of a project folder as a systemd service (used by db-proxy@.service)')
-    .argument('<project-dir>', 'the project folder written by the creator')
-    .action(async (dir: string, _options: unknown, command: Command) => {
-      const { configDir } = globalOptions(command);
+    .argument('<project>', "the project's database (its folder under the projects folder), or a project folder path")
+    .action(async (project_: string, _options: unknown, command: Command) => {
+      const { configDir, stateDir } = globalOptions(command);
+      const dir = await resolveProjectDir(project_, configDir, stateDir);
       const request = await readRequestFile(join(dir, PROJECT_REQUEST_FILE));
       const project = await loadProject(request, configDir);
-      const [{ connectProject }, { runSyncLoop }, { Backoff }, { createNotifier }, status] = await Promise.all([
-        import('../../sync/connect.js'),
-        import('../../sync/loop.js'),
-        import('../../sync/backoff.js'),
-        import('../../systemd/notify.js'),
-        import('../../sync/status-line.js'),
-      ]);
+      const [{ connectProject }, { runSyncLoop }, { Backoff }, { createNotifier }, status, { HealthTracker }] =
+        await Promise.all([
+          import('../../sync/connect.js'),
+          import('../../sync/loop.js'),
+          import('../../sync/backoff.js'),
+          import('../../systemd/notify.js'),
+          import('../../sync/status-line.js'),
+          import('../../health/heartbeat.js'),
+        ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const notifier = createNotifier();
       const { source, sink } = connectProject(project);
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));
+      const health = new HealthTracker();
+      const identity = {
+        project: request.database,
+        host: hostname(),
+        pid: process.pid,
+        // Under systemd (INVOCATION_ID set) the worker is its project's unit.
+        unit: process.env.INVOCATION_ID ? projectUnitName(project.config.unitPrefix, request.database) : null,
+        startedAt: new Date(),
+        intervalSeconds: project.config.heartbeatIntervalSeconds,
+      };
+      let heartbeatFailing = false;
+      const beat = async (): Promise<void> => {
+        try {
+          await sink.writeHeartbeat(health.document(identity));
+          if (heartbeatFailing) logger.info('heartbeat written again');
+          heartbeatFailing = false;
+        } catch (error) {
+          // Logged once per outage, not every interval; the STATUS line says it too.
+          if (!heartbeatFailing) logger.error(`heartbeat not written: ${describeError(error)}`);
+          heartbeatFailing = true;
+          void notifier.status(redact(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`));
+        }
+      };
+      const heartbeatTimer = setInterval(() => void beat(), identity.intervalSeconds * 1000);
+      // WatchdogSec=: systemd kills and restarts a worker that stops answering (a stopped or hung
+      // process cannot run this timer). WATCHDOG_USEC is set by systemd when the unit has it.
+      const watchdogUsec = Number(process.env.WATCHDOG_USEC ?? 0);
+      const watchdogTimer =
+        watchdogUsec > 0
+          ? setInterval(() => void notifier.watchdog(), Math.max(500, watchdogUsec / 1000 / 3))
+          : undefined;
       try {
         // READY only once both databases answer: `systemctl start` then means "syncing".
         const backoff = new Backoff(project.config.sync.retry_initial_seconds, project.config.sync.retry_max_seconds);
@@ -43,6 +81,8 @@ export function registerWorker(program: Command): void {
           } catch (error) {
             const wait = backoff.next();
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
+            health.onFailure(error);
+            void beat();
             await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
@@ -54,6 +94,7 @@ export function registerWorker(program: Command): void {
           sleep_s: request.sleep_time,
         });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
+        void beat();
         let failures = 0;
         await runSyncLoop(project.config, {
           source,
@@ -61,9 +102,18 @@ export function registerWorker(program: Command): void {
           logger,
           signal: shutdown.signal,
           hooks: {
-            onCycle: (report) => void notifier.status(status.cycleStatus(report, failures)),
+            onCycle: (report) => {
+              const before = health.status;
+              health.onCycle(report);
+              // A change of status, and the first cycle, are recorded at once rather than at the next interval.
+              if (before !== health.status || health.cycles === 1) void beat();
+              if (!heartbeatFailing) void notifier.status(status.cycleStatus(report, failures));
+            },
             onFailure: (error, retry, inARow) => {
               failures += 1;
+              const before = health.status;
+              health.onFailure(error);
+              if (before !== health.status) void beat();
               void notifier.status(redact(status.failureStatus(error, retry, inARow)));
             },
           },
@@ -71,8 +121,17 @@ export function registerWorker(program: Command): void {
         await notifier.stopping();
         logger.info('worker stopped');
       } finally {
+        clearInterval(heartbeatTimer);
+        if (watchdogTimer) clearInterval(watchdogTimer);
         shutdown.dispose();
         await Promise.allSettled([source.close(), sink.close()]);
       }
     });
+}
+
+/** The unit passes the database (%I); a path is taken as the folder itself. */
+async function resolveProjectDir(project: string, configDir: string, stateDir: string): Promise<string> {
+  if (project.includes('/') || !isSafeIdentifier(project)) return project;
+  const defaults = await loadDefaults(configDir);
+  return projectDir(stateLayout(stateDir, defaults.projects_dir), project);
 }

@@ -100,6 +100,7 @@ const POWEROFF_GRACE_MS = 10_000;
 const OUTPUT_LIMIT = 16_000;
 /** A minimal, clean environment for commands inside the container. */
 const CONTAINER_ENV: Record<string, string> = {
+  HOME: '/root',
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   LANG: 'C.UTF-8',
   TERM: 'dumb',

@@ -72,6 +72,10 @@ describe('secrets', () => {
     const result = await runCli(['--debug', ...project.syncArgs('--once')]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/[1-9]\d* document\(s\) written/);
+    // Debug mode adds the milliseconds of each stage to the cycle's line.
+    expect(result.stderr).toMatch(
+      /cycle synced .*checkpoints_ms=\d+ .*mysql_wait_ms=\d+ pivot_ms=\d+ mongo_wait_ms=\d+/,
+    );
     expectNoSecret(result.stdout + result.stderr);
   });
 

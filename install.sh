@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Installs db-proxy on a systemd host, as root; safe to run again (upgrades in place).
+#   ./install.sh              install or upgrade, enable and start the creator
+#   ./install.sh --uninstall  remove the units and the program; keep configuration and data
+#   ./install.sh --purge      also remove /etc/db-proxy, the state folder and the db-proxy user
+# Paths can be moved with DB_PROXY_PREFIX, DB_PROXY_CONFIG_DIR, DB_PROXY_STATE_DIR (tests do).
+set -euo pipefail
+umask 022
+
+SOURCE_DIR="$(cd "$(dirname "$0")" && pwd)"
+PREFIX="${DB_PROXY_PREFIX:-/opt/db-proxy}"
+CONFIG_DIR="${DB_PROXY_CONFIG_DIR:-/etc/db-proxy}"
+STATE_DIR="${DB_PROXY_STATE_DIR:-/var/lib/db-proxy}"
+UNIT_DIR=/etc/systemd/system
+BIN_LINK="${DB_PROXY_BIN:-/usr/local/bin/db-proxy}"
+SERVICE_USER=db-proxy
+SERVICE_GROUP=db-proxy
+NODE_FLAGS="--max-semi-space-size=8 --expose-gc"
+
+say() { printf 'install.sh: %s\n' "$*"; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
+
+MODE=install
+case "${1:-}" in
+  '') ;;
+  --uninstall) MODE=uninstall ;;
+  --purge) MODE=purge ;;
+  -h|--help) usage; exit 0 ;;
+  *) usage >&2; die "unknown option: $1" ;;
+esac
+[ "$#" -le 1 ] || die "at most one option, got: $*"
+
+# Checks first: on a host where db-proxy cannot run, nothing is changed.
+[ "$(id -u)" = 0 ] || die "must run as root (it creates a system user, /etc/db-proxy and systemd units)"
+if [ ! -d /run/systemd/system ]; then
+  die "this host is not running systemd (no /run/systemd/system): db-proxy runs its workers as systemd units. Nothing was changed."
+fi
+command -v systemctl >/dev/null || die "systemctl not found. Nothing was changed."
+
+# The unit prefix (defaults.json may change it) as recorded by the last install.
+UNIT_PREFIX=db-proxy
+if [ -f "$PREFIX/install.env" ]; then
+  # shellcheck disable=SC1091
+  UNIT_PREFIX="$(. "$PREFIX/install.env" && echo "${UNIT_PREFIX:-db-proxy}")"
+fi
+
+# ---------------------------------------------------------------------------------------------
+uninstall() {
+  say "stopping and disabling the creator and every project unit (${UNIT_PREFIX}@*.service)"
+  systemctl disable --now "${UNIT_PREFIX}-creator.service" "${UNIT_PREFIX}-monitor.service" 2>/dev/null || true
+  local units
+  units="$( (systemctl list-units --all --plain --no-legend "${UNIT_PREFIX}@*.service" 2>/dev/null | awk '{print $1}'
+             find "$UNIT_DIR" -path "*.wants/${UNIT_PREFIX}@*.service" -printf '%f\n' 2>/dev/null) | sort -u)"
+  for unit in $units; do
+    systemctl disable --now "$unit" 2>/dev/null || true
+  done
+  rm -f "$UNIT_DIR/${UNIT_PREFIX}@.service" "$UNIT_DIR/${UNIT_PREFIX}-creator.service" "$UNIT_DIR/${UNIT_PREFIX}-monitor.service"
+  # Drop-ins the creator wrote: only our own file, then the folder if that leaves it empty.
+  for dir in "$UNIT_DIR/${UNIT_PREFIX}@"*.service.d; do
+    [ -d "$dir" ] || continue
+    rm -f "$dir/10-project.conf"
+    rmdir "$dir" 2>/dev/null || true
+  done
+  systemctl daemon-reload
+  systemctl reset-failed "${UNIT_PREFIX}@*.service" "${UNIT_PREFIX}-creator.service" "${UNIT_PREFIX}-monitor.service" 2>/dev/null || true
+  rm -rf "$PREFIX"
+  if [ -L "$BIN_LINK" ] || [ -f "$BIN_LINK" ]; then rm -f "$BIN_LINK"; fi
+  say "removed the units and the program ($PREFIX, $BIN_LINK)"
+}
+
+if [ "$MODE" != install ]; then
+  uninstall
+  if [ "$MODE" = purge ]; then
+    rm -rf "$CONFIG_DIR" "$STATE_DIR"
+    if getent passwd "$SERVICE_USER" >/dev/null; then userdel "$SERVICE_USER"; fi
+    if getent group "$SERVICE_GROUP" >/dev/null; then groupdel "$SERVICE_GROUP"; fi
+    say "purged $CONFIG_DIR, $STATE_DIR and the $SERVICE_USER user"
+  else
+    say "kept $CONFIG_DIR (configuration, credentials) and $STATE_DIR (projects, verdicts); --purge removes them"
+  fi
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Node >= 22 (Node 24 from the npm registry when the system's is older), then the build.
+NODE_BIN_DIR="$("$SOURCE_DIR/scripts/ensure-node.sh")"
+export PATH="$NODE_BIN_DIR:$PATH"
+command -v npm >/dev/null || die "npm is needed to install the dependencies (apt-get install npm)"
+cd "$SOURCE_DIR"
+# npm ci only when the lock file changed since the last install: a re-run stays quick and offline.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing the npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+say "building"
+npm run --silent build
+
+# The program: a fresh copy with production dependencies only, swapped in with renames.
+say "installing the program into $PREFIX"
+install -d -m 0755 "$PREFIX"
+STAGE="$PREFIX/.app.new"
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+cp -a dist templates requests package.json package-lock.json README.md "$STAGE/"
+cp -a node_modules "$STAGE/"
+(cd "$STAGE" && npm prune --omit=dev --no-audit --no-fund --offline >/dev/null)
+# The exact Node binary chosen now is the one the units run: a copy outside /root, which
+# ProtectHome= hides from the units.
+install -d -m 0755 "$PREFIX/node/bin"
+install -m 0755 "$NODE_BIN_DIR/node" "$PREFIX/node/bin/node.new"
+mv -f "$PREFIX/node/bin/node.new" "$PREFIX/node/bin/node"
+chmod -R u=rwX,go=rX "$STAGE"
+APP_CHANGED=yes
+if [ -d "$PREFIX/app" ] && diff -rq "$PREFIX/app" "$STAGE" >/dev/null 2>&1; then APP_CHANGED=no; fi
+rm -rf "$PREFIX/.app.old"
+[ -d "$PREFIX/app" ] && mv "$PREFIX/app" "$PREFIX/.app.old"
+mv "$STAGE" "$PREFIX/app"
+rm -rf "$PREFIX/.app.old"
+NODE="$PREFIX/node/bin/node"
+MAIN="$PREFIX/app/dist/cli/main.js"
+
+cat > "$BIN_LINK.new" <<EOF
+#!/bin/sh
+# db-proxy, installed by install.sh from $SOURCE_DIR
+exec $NODE $NODE_FLAGS $MAIN --config-dir $CONFIG_DIR --state-dir $STATE_DIR "\$@"
+EOF
+chmod 0755 "$BIN_LINK.new"
+mv -f "$BIN_LINK.new" "$BIN_LINK"
+
+# The service user and group; operators in the group may submit requests.
+if ! getent group "$SERVICE_GROUP" >/dev/null; then
+  groupadd --system "$SERVICE_GROUP"
+  say "created the group $SERVICE_GROUP"
+fi
+if ! getent passwd "$SERVICE_USER" >/dev/null; then
+  useradd --system --gid "$SERVICE_GROUP" --home-dir /nonexistent --no-create-home \
+    --shell /usr/sbin/nologin --comment "db-proxy sync workers" "$SERVICE_USER"
+  say "created the user $SERVICE_USER"
+fi
+
+# Private configuration: created once, never overwritten.
+install -d -m 0750 -o root -g "$SERVICE_GROUP" "$CONFIG_DIR"
+if [ ! -e "$CONFIG_DIR/defaults.json" ]; then
+  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/defaults.json"
+  cat > "$CONFIG_DIR/defaults.json" <<'EOF'
+{
+  "unit_prefix": "db-proxy",
+  "mongo_database": "db_proxy",
+  "log_level": "info",
+  "debug": false,
+  "heartbeat_interval_seconds": 60,
+  "heartbeat_overdue_seconds": 7200
+}
+EOF
+  say "wrote $CONFIG_DIR/defaults.json (every key is described in the README)"
+fi
+if [ ! -e "$CONFIG_DIR/credentials.env" ]; then
+  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/credentials.env"
+  cat > "$CONFIG_DIR/credentials.env" <<'EOF'
+# db-proxy credentials: readable by root and the db-proxy group only (0640). Fill in, then
+# submit requests; workers read this file through systemd's LoadCredential=.
+MONGO_URL=
+MYSQL_USER=
+MYSQL_PASSWORD=
+# Slack incoming webhook for the monitor's alerts (optional).
+SLACK_WEBHOOK_URL=
+EOF
+  say "wrote the template $CONFIG_DIR/credentials.env: fill in MONGO_URL, MYSQL_USER and MYSQL_PASSWORD"
+fi
+chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
+chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
+
+# State: the group drops requests (setgid: files keep the group) and reads verdicts and projects;
+# only root (the creator) writes the rest; the journal of requests under way is root's alone.
+install -d -m 0750 -o root -g "$SERVICE_GROUP" "$STATE_DIR"
+install -d -m 2770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
+for dir in processed failed projects archive; do
+  install -d -m 2750 -o root -g "$SERVICE_GROUP" "$STATE_DIR/$dir"
+done
+install -d -m 0700 -o root -g root "$STATE_DIR/inflight" "$STATE_DIR/monitor"
+
+# Units, rendered with the paths above; the prefix comes from defaults.json.
+RENDERED="$(mktemp -d)"
+trap 'rm -rf "$RENDERED"' EXIT
+"$NODE" "$MAIN" --config-dir "$CONFIG_DIR" --state-dir "$STATE_DIR" render-units \
+  --out "$RENDERED" --node "$NODE" --app-dir "$PREFIX/app" --user "$SERVICE_USER" --group "$SERVICE_GROUP" >/dev/null
+UNIT_PREFIX="$("$NODE" -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(d.unit_prefix||"db-proxy")' "$CONFIG_DIR/defaults.json")"
+UNITS_CHANGED=no
+for file in "$RENDERED"/*; do
+  name="$(basename "$file")"
+  if ! cmp -s "$file" "$UNIT_DIR/$name"; then
+    install -m 0644 "$file" "$UNIT_DIR/$name"
+    UNITS_CHANGED=yes
+    say "installed $UNIT_DIR/$name"
+  fi
+done
+cat > "$PREFIX/install.env" <<EOF
+# Written by install.sh; read by install.sh --uninstall.
+UNIT_PREFIX=$UNIT_PREFIX
+CONFIG_DIR=$CONFIG_DIR
+STATE_DIR=$STATE_DIR
+NODE=$NODE
+EOF
+systemctl daemon-reload
+
+CREATOR="${UNIT_PREFIX}-creator.service"
+MONITOR="${UNIT_PREFIX}-monitor.service"
+systemctl enable "$CREATOR" "$MONITOR" >/dev/null 2>&1
+if [ "$(systemctl is-active "$CREATOR" 2>/dev/null)" = active ] && { [ "$APP_CHANGED" = yes ] || [ "$UNITS_CHANGED" = yes ]; }; then
+  say "restarting the creator, the monitor and the running projects on the new version"
+  systemctl restart "$CREATOR" "$MONITOR"
+  systemctl try-restart "${UNIT_PREFIX}@*.service" || true
+else
+  systemctl start "$CREATOR" "$MONITOR"
+fi
+[ "$(systemctl is-active "$CREATOR")" = active ] || die "$CREATOR did not start: systemctl status $CREATOR; journalctl -u $CREATOR"
+
+cat <<EOF
+
+db-proxy is installed; $CREATOR and $MONITOR are running.
+Next:
+  1. Fill in $CONFIG_DIR/credentials.env (MONGO_URL, MYSQL_USER, MYSQL_PASSWORD) and review
+     $CONFIG_DIR/defaults.json.
+  2. Let operators submit: usermod -aG $SERVICE_GROUP <user> (then log in again).
+  3. As an operator: cp -r $PREFIX/app/requests ~/db-proxy && cd ~/db-proxy
+     then edit requests/request.json (remove the "_" of each key) and run: db-proxy submit
+  4. Watch: db-proxy status; systemctl status '${UNIT_PREFIX}@*'; journalctl -u $CREATOR -f
+Uninstall: $SOURCE_DIR/install.sh --uninstall (keeps configuration and data) or --purge.
+EOF

@@ -1,0 +1,89 @@
+// `db-proxy creator`: the request intake daemon (db-proxy-creator.service).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadDefaults } from '../../config/load-defaults.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { createLogger } from '../../logging/logger.js';
+import { globalOptions } from '../options.js';
+import { onShutdown } from '../shutdown.js';
+
+export const DEFAULT_UNIT_DIR = '/etc/systemd/system';
+export const DROP_IN_TEMPLATE = fileURLToPath(new URL('../../../templates/project-drop-in.conf.hbs', import.meta.url));
+
+export function registerCreator(program: Command): void {
+  program
+    .command('creator')
+    .description(
+      'watch the drop folder and turn requests into project folders and running units (db-proxy-creator.service)',
+    )
+    .option('--unit-dir <dir>', 'where the per-project drop-ins go', DEFAULT_UNIT_DIR)
+    .option('--settle-seconds <n>', 'how long to wait for a started unit to become active before the verdict', '10')
+    .option('--rescan-seconds <n>', 're-scan the drop folder this often, in case an event was missed', '30')
+    .option('--parallel <n>', 'requests of different databases handled at once', '32')
+    .addHelpText(
+      'after',
+      `
+Runs as root (it writes drop-ins and drives systemctl). Requests for one database are handled one
+at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/.
+Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
+    )
+    .action(
+      async (
+        flags: { unitDir: string; settleSeconds: string; rescanSeconds: string; parallel: string },
+        command: Command,
+      ) => {
+        const { configDir, stateDir } = globalOptions(command);
+        const settleSeconds = positive('--settle-seconds', flags.settleSeconds);
+        const rescanSeconds = positive('--rescan-seconds', flags.rescanSeconds);
+        const parallel = Math.floor(positive('--parallel', flags.parallel));
+        const defaults = await loadDefaults(configDir);
+        const logger = createLogger({ level: defaults.debug ? 'debug' : defaults.log_level }).child({
+          component: 'creator',
+        });
+        const [{ startCreator }, { createSystemctl }, { createNotifier }, { UnitStates }, { Coalescer }] =
+          await Promise.all([
+            import('../../creator/daemon.js'),
+            import('../../systemd/systemctl.js'),
+            import('../../systemd/notify.js'),
+            import('../../creator/unit-states.js'),
+            import('../../creator/coalesce.js'),
+          ]);
+        const systemctl = createSystemctl();
+        const reload = new Coalescer(() => systemctl.daemonReload());
+        const notifier = createNotifier();
+        const shutdown = onShutdown(() => process.exit(ExitCode.ok), 25);
+        const creator = await startCreator({
+          ctx: {
+            stateDir,
+            configDir,
+            unitDir: flags.unitDir,
+            dropInTemplate: await readFile(DROP_IN_TEMPLATE, 'utf8'),
+            systemctl,
+            reload: () => reload.run(),
+            units: new UnitStates(systemctl),
+            settleMs: settleSeconds * 1000,
+            logger,
+          },
+          notifier,
+          rescanSeconds,
+          parallel,
+        });
+        await new Promise<void>((resolve) =>
+          shutdown.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        logger.info('creator stopping: finishing the requests under way');
+        await notifier.stopping();
+        await creator.close();
+        shutdown.dispose();
+        logger.info('creator stopped');
+      },
+    );
+}
+
+function positive(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag}: got ${JSON.stringify(text)}; expected a number greater than 0`);
+  return value;
+}

@@ -1,0 +1,72 @@
+// `db-proxy logs <database>`: the project's journal, through journalctl.
+import type { Command } from 'commander';
+import { execa } from 'execa';
+import { loadDefaults } from '../../config/load-defaults.js';
+import { UsageError } from '../../errors.js';
+import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../../request/identifiers.js';
+import { projectUnitName } from '../../systemd/escape.js';
+import { globalOptions } from '../options.js';
+
+const PRIORITIES = [
+  'emerg',
+  'alert',
+  'crit',
+  'err',
+  'warning',
+  'notice',
+  'info',
+  'debug',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+];
+
+/** The journalctl arguments for a project's log; pure. */
+export function journalctlArgs(
+  unit: string,
+  flags: { follow?: boolean; priority?: string; since?: string; lines?: string },
+): string[] {
+  const args = ['-u', unit, '-o', 'short-iso'];
+  if (flags.follow) args.push('-f');
+  if (flags.priority) args.push('-p', flags.priority);
+  if (flags.since) args.push('--since', flags.since);
+  if (flags.lines) args.push('-n', flags.lines);
+  if (!flags.follow) args.push('--no-pager');
+  return args;
+}
+
+export function registerLogs(program: Command): void {
+  program
+    .command('logs')
+    .description("a project's journal (journalctl -u <its unit>)")
+    .argument('<database>', 'the project')
+    .option('-f, --follow', 'keep printing new lines')
+    .option('-p, --priority <priority>', 'only this priority and more urgent: err, warning, info, debug (or 0-7)')
+    .option('--since <time>', 'as journalctl takes it: "1 hour ago", "2026-11-23 10:00", "today"')
+    .option('-n, --lines <n>', 'the last n lines')
+    .action(
+      async (
+        database: string,
+        flags: { follow?: boolean; priority?: string; since?: string; lines?: string },
+        command: Command,
+      ) => {
+        if (!isSafeIdentifier(database)) {
+          throw new UsageError(`database: got ${JSON.stringify(database)}; expected ${SAFE_IDENTIFIER_EXPECTATION}`);
+        }
+        if (flags.priority !== undefined && !PRIORITIES.includes(flags.priority)) {
+          throw new UsageError(
+            `--priority: got ${JSON.stringify(flags.priority)}; expected one of ${PRIORITIES.slice(0, 8).join(', ')} or 0-7`,
+          );
+        }
+        const { configDir } = globalOptions(command);
+        const unit = projectUnitName((await loadDefaults(configDir)).unit_prefix, database);
+        const result = await execa('journalctl', journalctlArgs(unit, flags), { stdio: 'inherit', reject: false });
+        process.exitCode = result.exitCode ?? 1;
+      },
+    );
+}

@@ -1,0 +1,68 @@
+// `db-proxy render-units`: renders the template unit and the creator's unit for install.sh, with
+// the paths chosen at install time baked in.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { loadDefaults } from '../../config/load-defaults.js';
+import { UsageError } from '../../errors.js';
+import { renderTemplate, type InstallContext } from '../../systemd/render.js';
+import { globalOptions } from '../options.js';
+
+const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+/** Template file → installed unit name, for a unit prefix. */
+export function installedUnits(prefix: string): { template: string; unit: string }[] {
+  return [
+    { template: 'db-proxy@.service.hbs', unit: `${prefix}@.service` },
+    { template: 'db-proxy-creator.service.hbs', unit: `${prefix}-creator.service` },
+    { template: 'db-proxy-monitor.service.hbs', unit: `${prefix}-monitor.service` },
+  ];
+}
+
+export function registerRenderUnits(program: Command): void {
+  program
+    .command('render-units')
+    .description(
+      'render the units install.sh installs (the worker template unit, the creator and the monitor) into a folder',
+    )
+    .requiredOption('--out <dir>', 'where to write the unit files')
+    .requiredOption('--node <path>', 'absolute path of the node binary the units run')
+    .requiredOption('--app-dir <dir>', 'absolute path of the installed program (holding dist/)')
+    .option('--user <name>', 'the unprivileged user of the workers', 'db-proxy')
+    .option('--group <name>', 'its group, which may also drop requests', 'db-proxy')
+    .addHelpText(
+      'after',
+      '\nPrints the names of the files written, one per line. The unit prefix comes from defaults.json.',
+    )
+    .action(
+      async (flags: { out: string; node: string; appDir: string; user: string; group: string }, command: Command) => {
+        const { configDir, stateDir } = globalOptions(command);
+        for (const [flag, value] of [
+          ['--node', flags.node],
+          ['--app-dir', flags.appDir],
+          ['--config-dir', configDir],
+          ['--state-dir', stateDir],
+        ] as const) {
+          if (!isAbsolute(value))
+            throw new UsageError(`${flag}: got ${JSON.stringify(value)}; expected an absolute path`);
+        }
+        const defaults = await loadDefaults(configDir);
+        const context: InstallContext = {
+          nodePath: flags.node,
+          appDir: flags.appDir,
+          configDir,
+          stateDir,
+          user: flags.user,
+          group: flags.group,
+          unitPrefix: defaults.unit_prefix,
+        };
+        await mkdir(flags.out, { recursive: true });
+        for (const { template, unit } of installedUnits(defaults.unit_prefix)) {
+          const text = renderTemplate(await readFile(join(TEMPLATES, template), 'utf8'), context);
+          await writeFile(join(flags.out, unit), text, { mode: 0o644 });
+          process.stdout.write(`${unit}\n`);
+        }
+      },
+    );
+}

@@ -1,0 +1,94 @@
+// What the creator lays out for a project, as pure functions: the project folder's files, the
+// drop-in, and the configuration hash that tells a changed project from an unchanged one.
+import { createHash } from 'node:crypto';
+import type { EffectiveConfig } from '../config/effective.js';
+import type { Request } from '../request/schema.js';
+import { projectUnitName } from '../systemd/escape.js';
+import { renderTemplate } from '../systemd/render.js';
+
+export const PROJECT_REQUEST_FILE = 'request.json';
+export const PROJECT_EFFECTIVE_FILE = 'effective.json';
+export const PROJECT_STATE_FILE = 'project.json';
+export const DROP_IN_FILE = '10-project.conf';
+
+export interface ProjectState {
+  database: string;
+  unit: string;
+  config_hash: string;
+  request_id: string;
+  applied_at: string;
+}
+
+export interface ProjectPlan {
+  database: string;
+  unit: string;
+  configHash: string;
+  /** File name → content of the project folder. */
+  files: Record<string, string>;
+  dropIn: string;
+}
+
+/** Key order does not change the hash: the same settings submitted twice are "unchanged". */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function planProject(
+  request: Request,
+  effective: EffectiveConfig,
+  dropInTemplate: string,
+  requestId: string,
+  now: Date = new Date(),
+): ProjectPlan {
+  const unit = projectUnitName(effective.unitPrefix, request.database);
+  const configHash = createHash('sha256')
+    .update(canonicalJson(effective))
+    .update('\0')
+    .update(dropInTemplate)
+    .digest('hex')
+    .slice(0, 16);
+  const dropIn = renderTemplate(dropInTemplate, {
+    database: request.database,
+    measures: request.measures,
+    monitories: request.monitory_name_kept.join(', '),
+    server: request.server,
+    syslogIdentifier: `${effective.unitPrefix}-${request.database}`,
+    configHash,
+  });
+  const state: ProjectState = {
+    database: request.database,
+    unit,
+    config_hash: configHash,
+    request_id: requestId,
+    applied_at: now.toISOString(),
+  };
+  return {
+    database: request.database,
+    unit,
+    configHash,
+    dropIn,
+    files: {
+      [PROJECT_REQUEST_FILE]: `${JSON.stringify(request, null, 2)}\n`,
+      [PROJECT_EFFECTIVE_FILE]: `${JSON.stringify(effective, null, 2)}\n`,
+      [PROJECT_STATE_FILE]: `${JSON.stringify(state, null, 2)}\n`,
+    },
+  };
+}
+
+export function parseProjectState(text: string): ProjectState | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<ProjectState>;
+    return typeof value.config_hash === 'string' && typeof value.database === 'string'
+      ? (value as ProjectState)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

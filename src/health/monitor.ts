@@ -1,0 +1,101 @@
+// The monitor's decisions, pure: from the last known state of each project and what a check
+// sees now, the alerts to post — once per change of state, never once per check.
+export type WatchState = 'ok' | 'overdue' | 'unit-failed';
+
+export interface ProjectWatch {
+  state: WatchState;
+  first_seen: string;
+  since: string;
+}
+
+export type MonitorState = Record<string, ProjectWatch>;
+
+export interface Observation {
+  project: string;
+  unit: string;
+  /** `failed`, `active`, …; undefined when systemctl could not say. */
+  unitState: string | undefined;
+  /** Seconds since the heartbeat, by the server's clock; null without heartbeat. */
+  heartbeatAgeSeconds: number | null;
+  lastError: string | null;
+}
+
+export type AlertKind = 'new' | 'overdue' | 'unit-failed' | 'recovered';
+
+export interface Alert {
+  project: string;
+  kind: AlertKind;
+  text: string;
+  /** The state to record once the alert was posted. */
+  next: ProjectWatch;
+}
+
+function condition(observation: Observation, firstSeen: Date, now: Date, overdueSeconds: number): WatchState {
+  if (observation.unitState === 'failed') return 'unit-failed';
+  const age = observation.heartbeatAgeSeconds ?? (now.getTime() - firstSeen.getTime()) / 1000;
+  return age > overdueSeconds ? 'overdue' : 'ok';
+}
+
+function describeAge(seconds: number | null): string {
+  if (seconds === null) return 'no heartbeat yet';
+  return seconds >= 3600
+    ? `last heartbeat ${(seconds / 3600).toFixed(1)} h ago`
+    : `last heartbeat ${Math.round(seconds)} s ago`;
+}
+
+/** The alerts of one check; projects without an alert keep their state. */
+export function evaluate(
+  previous: MonitorState,
+  observations: readonly Observation[],
+  now: Date,
+  overdueSeconds: number,
+): Alert[] {
+  const alerts: Alert[] = [];
+  const at = now.toISOString();
+  for (const observation of observations) {
+    const known = previous[observation.project];
+    const firstSeen = known ? new Date(known.first_seen) : now;
+    const state = condition(observation, firstSeen, now, overdueSeconds);
+    const next: ProjectWatch = {
+      state,
+      first_seen: firstSeen.toISOString(),
+      since: known?.state === state ? known.since : at,
+    };
+    const who = `${observation.project} (${observation.unit})`;
+    const error = observation.lastError ? `; last error: ${observation.lastError}` : '';
+    if (!known) {
+      alerts.push({
+        project: observation.project,
+        kind: 'new',
+        text: `:new: db-proxy: new project ${who}`,
+        next: { ...next, state: 'ok' },
+      });
+      if (state === 'ok') continue;
+    }
+    const was = known?.state ?? 'ok';
+    if (was === state) continue;
+    if (state === 'overdue') {
+      alerts.push({
+        project: observation.project,
+        kind: 'overdue',
+        text: `:warning: db-proxy: ${who} is quiet: ${describeAge(observation.heartbeatAgeSeconds)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
+        next,
+      });
+    } else if (state === 'unit-failed') {
+      alerts.push({
+        project: observation.project,
+        kind: 'unit-failed',
+        text: `:x: db-proxy: the unit of ${who} failed; systemctl status ${observation.unit}${error}`,
+        next,
+      });
+    } else {
+      alerts.push({
+        project: observation.project,
+        kind: 'recovered',
+        text: `:white_check_mark: db-proxy: ${who} recovered (was ${was === 'unit-failed' ? 'failed' : 'quiet'}); ${describeAge(observation.heartbeatAgeSeconds)}`,
+        next,
+      });
+    }
+  }
+  return alerts;
+}

@@ -1,0 +1,82 @@
+// The worker's health as its heartbeat reports it.
+import { describe, expect, it } from 'vitest';
+import { SinkError, SourceError } from '../../src/errors.js';
+import { HealthTracker, HeartbeatSchema } from '../../src/health/heartbeat.js';
+import type { CycleReport } from '../../src/sync/cycle.js';
+
+const report = (fields: Partial<CycleReport> = {}): CycleReport => ({
+  lowerBound: 0,
+  waves: 3,
+  rows: 120,
+  documents: 3,
+  inserted: 3,
+  replaced: 0,
+  deleted: 0,
+  lastWave: 1_763_900_000,
+  lagSeconds: 12,
+  collections: 2,
+  aborted: false,
+  ms: 40,
+  stages: { checkpoints_ms: 1, retention_ms: 0, cycles_ms: 2, mysql_wait_ms: 10, pivot_ms: 3, mongo_wait_ms: 20 },
+  ...fields,
+});
+
+const identity = {
+  project: 'TOR-BGO-150KingW',
+  host: 'db-proxy-1',
+  pid: 4242,
+  unit: 'db-proxy@TOR\\x2dBGO\\x2d150KingW.service',
+  startedAt: new Date('2026-11-23T10:00:00Z'),
+  intervalSeconds: 60,
+};
+
+describe('HealthTracker', () => {
+  it('is ok with the figures of the last cycle', () => {
+    const health = new HealthTracker();
+    health.onCycle(report());
+    const doc = health.document(identity, new Date('2026-11-23T10:01:00Z'));
+    expect(doc).toMatchObject({
+      _id: 'TOR-BGO-150KingW',
+      project: 'TOR-BGO-150KingW',
+      status: 'ok',
+      last_wave: 1_763_900_000,
+      lag_seconds: 12,
+      documents: 3,
+      rows: 120,
+      cycles: 1,
+      failures_in_a_row: 0,
+      last_error: null,
+      host: 'db-proxy-1',
+      pid: 4242,
+      unit: identity.unit,
+      interval_seconds: 60,
+    });
+    expect(HeartbeatSchema.safeParse({ ...doc, server_time: new Date() }).success).toBe(true);
+  });
+
+  it('is degraded when MySQL fails, failing when anything else fails, ok again after a cycle', () => {
+    const health = new HealthTracker();
+    health.onCycle(report());
+    health.onFailure(
+      new SourceError('MySQL 10.0.0.5:3306 database x: connecting failed: ECONNREFUSED'),
+      new Date('2026-11-23T10:02:00Z'),
+    );
+    expect(health.status).toBe('degraded');
+    expect(health.document(identity)).toMatchObject({
+      failures_in_a_row: 1,
+      last_error: 'MySQL 10.0.0.5:3306 database x: connecting failed: ECONNREFUSED',
+      last_error_at: new Date('2026-11-23T10:02:00Z'),
+      // The last wave synced is kept while failing.
+      last_wave: 1_763_900_000,
+    });
+    health.onFailure(new SinkError('MongoDB m:27017: writing failed'));
+    expect(health.status).toBe('failing');
+    expect(health.failuresInARow).toBe(2);
+    health.onCycle(report({ lastWave: null, documents: 0 }));
+    expect(health.status).toBe('ok');
+    expect(health.lastWave).toBe(1_763_900_000);
+    expect(health.failuresInARow).toBe(0);
+    // The last error stays visible after recovery.
+    expect(health.lastError).toBe('MongoDB m:27017: writing failed');
+  });
+});
