@@ -1,5 +1,6 @@
 // A sync killed with SIGKILL at random moments of a large backfill, restarted each time: it still
 // converges, with nothing duplicated or lost.
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
 import {
@@ -11,6 +12,14 @@ import {
   seededRandom,
 } from '../../support/dataset.js';
 import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
+
+/** Documents in the pivot collections of `database`, counted without reading them. */
+async function pivotDocuments(db: Db, database: string): Promise<number> {
+  let documents = 0;
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray())
+    if (name.startsWith(`${database};`)) documents += await db.collection(name).countDocuments();
+  return documents;
+}
 
 describe('sync killed during a backfill', () => {
   let project: SyncProject;
@@ -53,7 +62,17 @@ describe('sync killed during a backfill', () => {
     const progress: number[] = [];
     for (let kill = 0; kill < 6; kill++) {
       const worker = spawnCli(project.syncArgs());
-      await new Promise((resolve) => setTimeout(resolve, 400 + random() * 1200));
+      let exited = false;
+      void worker.then(() => (exited = true));
+      // A fixed delay would land after the whole backfill on a fast machine: wait until this run
+      // has written something new, then kill it a random moment later, inside the backfill.
+      const before = progress.at(-1) ?? 0;
+      const deadline = Date.now() + 30_000;
+      while (!exited && Date.now() < deadline) {
+        if ((await pivotDocuments(project.db, project.source.name)) > before) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, random() * 150));
       worker.kill('SIGKILL');
       const result = await worker;
       expect(result.signal, result.stderr).toBe('SIGKILL');
