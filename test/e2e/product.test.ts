@@ -250,6 +250,7 @@ describe('db-proxy installed under a real systemd', () => {
     expect(logs.exitCode, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('worker ready');
     const errors = await product.cli(['logs', names.main, '-p', 'err']);
+    expect(errors.exitCode, errors.stderr).toBe(0);
     expect(errors.stdout).not.toContain('worker ready');
   });
 
