@@ -1,6 +1,7 @@
 // One sync cycle: retention, then every wave past the checkpoints (and within the re-scan window)
 // read from MySQL in chunks, pivoted and written to MongoDB, reading the next chunk while the
 // previous one is written. Checkpoints advance only over acknowledged writes, in wave order.
+import { getHeapStatistics } from 'node:v8';
 import type { EffectiveConfig } from '../config/effective.js';
 import type { Logger } from '../logging/logger.js';
 import { applyAcked, emptyState } from './checkpoint.js';
@@ -221,10 +222,8 @@ async function syncPage(
     for (const collection of applyAcked(states, decision.acked, ctx.rescanWindow)) unsaved.add(collection);
     // A checkpoint write per chunk would cost a round trip each; a crash loses at most a second
     // of progress, rewritten idempotently by the next run.
-    if (performance.now() - savedAt >= CHECKPOINT_EVERY_MS) {
-      await saveStates();
-      collectGarbage();
-    }
+    if (performance.now() - savedAt >= CHECKPOINT_EVERY_MS) await saveStates();
+    collectGarbageWhenGrown();
   };
   const chunks = chunkWaves(waves, config.sync.waves_per_query);
   // The next chunk is read from MySQL while the current one is pivoted and written.
@@ -280,11 +279,20 @@ async function writeDecision(decision: ChunkDecision, sink: Sink, report: CycleR
   return decision;
 }
 
+const GC_GROWTH_BYTES = 32 * 1024 * 1024;
+let heapAfterCollection = 0;
+
 /**
- * A full collection once a second of backfill, when Node runs with --expose-gc (as db-proxy's
- * launchers start it): without it V8 keeps growing its heap with the length of a backfill, so
- * the peak RSS would grow with the data set although the live data stays at one chunk.
+ * A full collection whenever the heap has grown by GC_GROWTH_BYTES since the last one, when Node
+ * runs with --expose-gc (as db-proxy's launchers start it). Chunks live across awaits, so most of
+ * what a backfill allocates is promoted and V8 lets the old generation grow to several times the
+ * live data (one chunk) before collecting; bounding the growth bounds the peak RSS, whatever the
+ * machine's speed or the length of the backfill.
  */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+function collectGarbageWhenGrown(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return;
+  if (getHeapStatistics().used_heap_size - heapAfterCollection < GC_GROWTH_BYTES) return;
+  gc();
+  heapAfterCollection = getHeapStatistics().used_heap_size;
 }
