@@ -51,6 +51,10 @@ export const SyncTuningSchema = z
       retry_initial_seconds: positiveSeconds(1, 'First delay after a failed cycle.'),
       retry_max_seconds: positiveSeconds(60, 'Cap of the exponential backoff after failed cycles.'),
       connect_timeout_seconds: positiveSeconds(10, 'Connection and server selection timeout for MySQL and MongoDB.'),
+      query_timeout_seconds: positiveSeconds(
+        120,
+        'A MySQL query without an answer in this time (a lock, a dead network) is abandoned and its connection closed; the cycle fails and is retried.',
+      ),
     },
     { error: 'an object of sync settings' },
   )

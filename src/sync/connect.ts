@@ -14,6 +14,7 @@ export function connectProject({ config, credentials }: Project): { source: Sour
     measures: config.request.measures,
     schema: config.source,
     connectTimeoutSeconds: timeout,
+    queryTimeoutSeconds: config.sync.query_timeout_seconds,
     wavesPerQuery: config.sync.waves_per_query,
   });
   const sink = createSink({

@@ -1,4 +1,5 @@
 // The MySQL side: reads cycles and measures with bound parameters and quoted, validated identifiers.
+import type { Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { SourceSchema } from '../config/defaults-schema.js';
 import { SourceError, describeError } from '../errors.js';
@@ -14,6 +15,8 @@ export interface SourceOptions {
   measures: string;
   schema: SourceSchema;
   connectTimeoutSeconds: number;
+  /** A query not answered in this time is abandoned and its connection destroyed. */
+  queryTimeoutSeconds: number;
   /** Waves per measures query: the list is padded to this length so one prepared statement serves all. */
   wavesPerQuery: number;
 }
@@ -47,11 +50,51 @@ export function createSource(options: SourceOptions): Source {
     supportBigNumbers: true,
     dateStrings: true,
   });
-  // The pool reports broken idle connections here; the next query gets a fresh one.
-  pool.on('connection', (connection) => connection.on('error', () => undefined));
+  // Every connection's socket, so that close() can cut the ones that no longer answer.
+  const sockets = new Set<Socket>();
+  pool.on('connection', (connection) => {
+    // The pool reports broken idle connections here; the next query gets a fresh one.
+    connection.on('error', () => undefined);
+    const socket = socketOf(connection);
+    if (socket) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+  });
 
   const fail = (what: string, error: unknown): SourceError =>
     new SourceError(`MySQL ${where}: ${what} failed: ${describeMysqlError(error)}`, { cause: error });
+
+  // mysql2's own `timeout` only rejects the promise: the command stays queued on the connection,
+  // which goes back to the pool and blocks every later query behind the one that hangs. Here the
+  // connection of a query that did not answer in time is destroyed, never reused.
+  async function execute(sql: string, params: readonly (string | number)[]): Promise<unknown[]> {
+    const connection = await pool.getConnection();
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    try {
+      const answered = connection.execute({ sql, rowsAsArray: true }, [...params]).then(([rows]) => rows as unknown[]);
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(
+            new Error(
+              `no answer within ${options.queryTimeoutSeconds} s (sync.query_timeout_seconds); the query was abandoned and its connection closed`,
+            ),
+          );
+        }, options.queryTimeoutSeconds * 1000);
+      });
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
+      if (timedOut) {
+        connection.destroy();
+        // mysql2's destroy() only half-closes the socket, which then waits for a goodbye that a
+        // dead network never delivers, and keeps the process from exiting.
+        socketOf(connection)?.destroy();
+      } else connection.release();
+    }
+  }
 
   return {
     async readCycles(monitories, from, limit) {
@@ -60,7 +103,7 @@ export function createSource(options: SourceOptions): Source {
         `FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${monitories.map(() => '?').join(',')}) ` +
         `AND ${q(s.cycle_wave_counter)} >= ? ORDER BY ${q(s.cycle_wave_counter)} LIMIT ${Math.trunc(limit)}`;
       try {
-        const [rows] = await pool.execute({ sql, rowsAsArray: true }, [...monitories, from]);
+        const rows = await execute(sql, [...monitories, from]);
         return (rows as [number | string, string, number | string][]).map(([wave, monitory, interval]) => ({
           wave: Number(wave),
           monitory,
@@ -76,7 +119,7 @@ export function createSource(options: SourceOptions): Source {
         `SELECT MIN(${q(s.cycle_wave_counter)}) FROM ${q(s.cycle_table)} ` +
         `WHERE ${q(s.cycle_monitory_name)} = ? AND ${q(s.cycle_wave_counter)} >= ?`;
       try {
-        const [rows] = await pool.execute({ sql, rowsAsArray: true }, [monitory, from]);
+        const rows = await execute(sql, [monitory, from]);
         const value = (rows as [number | string | null][])[0]?.[0];
         return value === null || value === undefined ? null : Number(value);
       } catch (error) {
@@ -93,7 +136,7 @@ export function createSource(options: SourceOptions): Source {
         `SELECT ${q(s.measure_wave_counter)}, ${q(s.measure_point_id)}, ${q(s.measure_point_value)} ` +
         `FROM ${q(options.measures)} WHERE ${q(s.measure_wave_counter)} IN (${params.map(() => '?').join(',')})`;
       try {
-        const [rows] = await pool.execute({ sql, rowsAsArray: true }, params);
+        const rows = await execute(sql, params);
         const result = rows as [number | string, string | number, number | string | null][];
         for (const row of result) {
           // BIGINT beyond 2^53 would come back as a string; wave counters are unix seconds, far below.
@@ -109,16 +152,32 @@ export function createSource(options: SourceOptions): Source {
 
     async ping() {
       try {
-        await pool.query('SELECT 1');
+        await execute('SELECT 1', []);
       } catch (error) {
         throw fail('connecting', error);
       }
     },
 
     async close() {
-      await pool.end().catch(() => undefined);
+      // pool.end() waits for each connection to say goodbye; one on a dead network never does.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+      await Promise.race([pool.end().catch(() => undefined), grace]);
+      clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * The socket under a mysql2 connection (core, or the promise wrapper around one). mysql2 does not
+ * type it; it is the `stream` the connection was opened on.
+ */
+function socketOf(connection: unknown): Socket | undefined {
+  const core = connection as { stream?: Socket; connection?: { stream?: Socket } };
+  return core.stream ?? core.connection?.stream;
 }
 
 function describeMysqlError(error: unknown): string {

@@ -38,6 +38,7 @@ const BUILT_IN = {
     retry_initial_seconds: 1,
     retry_max_seconds: 60,
     connect_timeout_seconds: 10,
+    query_timeout_seconds: 120,
   },
 };
 

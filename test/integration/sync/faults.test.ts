@@ -1,7 +1,8 @@
-// Faults of the real servers: MySQL unreachable at start then recovering, MongoDB stopped and
-// started mid-loop, --once failing clearly, and SIGTERM ending the loop promptly with exit 0.
+// Faults of the real servers: MySQL unreachable at start then recovering, a MySQL query that
+// never answers (a locked table), MongoDB stopped and started mid-loop, --once failing clearly, and SIGTERM ending the loop promptly with exit 0.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
+import { connectMysqlRoot } from '../../support/mysql.js';
 import { countDocuments, expectedPivot, generateDataset, readCollections } from '../../support/dataset.js';
 import { startMongoServer, type MongoServer } from '../../support/mongo-server.js';
 import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
@@ -37,6 +38,22 @@ async function seed(project: SyncProject): Promise<number> {
       lowerBound: 0,
     }),
   );
+}
+
+/** A new wave (one measure of P1) in MySQL, 30 s old; returns its wave counter. */
+async function addWave(project: SyncProject): Promise<number> {
+  const wave = now - 30;
+  await project.source.insertCycles([{ wave, monitory: 'Extraction_1_dev_a', interval: 300 }]);
+  await project.source.insertMeasures([{ wave, pointId: 'P1', value: 1 }]);
+  return wave;
+}
+
+/** The wave's document in MongoDB, or undefined while it is not there. */
+async function waveDocument(project: SyncProject, wave: number): Promise<Record<string, unknown> | undefined> {
+  const doc = await project.db
+    .collection(`${project.source.name};TL_measures;Extraction_1_dev_a;300`)
+    .findOne({ _id: wave as never });
+  return doc ?? undefined;
 }
 
 /** Starts the sync loop, killed at clean-up if still running; `stderr()` is its output so far. */
@@ -92,6 +109,62 @@ describe('faults', () => {
     expect(stopped.ms).toBeLessThan(8000);
   });
 
+  it('abandons a MySQL query that does not answer (a locked table) and syncs once the lock is gone', async () => {
+    const project = await createSyncProject({
+      mongoUrl: inject('mongoUrl'),
+      defaults: { sync: { ...fastRetry.sync, query_timeout_seconds: 1 } },
+    });
+    cleanups.push(() => project.cleanup());
+    const total = await seed(project);
+    // A write lock held by another session: every read of the measures table waits for it, as
+    // behind a long ALTER TABLE or a dump, and MySQL itself would wait for a year.
+    const locker = await connectMysqlRoot();
+    cleanups.push(() => locker.end());
+    await locker.query(`USE \`${project.source.name}\``);
+    await locker.query(`LOCK TABLES \`${project.source.measuresTable}\` WRITE`);
+
+    const { worker, stderr } = startLoop(project, cleanups);
+    // More than one: the connection of an abandoned query is not handed to the next one.
+    await waitFor('abandoned queries', () => stderr().split('no answer within 1 s').length > 3);
+    expect(stderr()).toContain(`MySQL 127.0.0.1:3306/${project.source.name}: reading TL_measures failed`);
+    expect((await readCollections(project.db, project.source.name)).documents).toBe(0);
+
+    await locker.query('UNLOCK TABLES');
+    await waitFor(
+      'documents after the lock was released',
+      async () => (await readCollections(project.db, project.source.name)).documents === total,
+    );
+    await waitFor('the recovery line', () => stderr().includes('sync recovered'));
+    const stopped = await stop(worker);
+    expect(stopped.exitCode).toBe(0);
+  });
+
+  it('drops a MySQL connection that stopped answering (a dead network path) and goes on with a new one', async () => {
+    const proxy: TcpProxy = await createTcpProxy({ host: '127.0.0.1', port: 3306 });
+    cleanups.push(() => proxy.close());
+    await proxy.listen();
+    const project = await createSyncProject({
+      mongoUrl: inject('mongoUrl'),
+      request: { server: `127.0.0.1:${proxy.port}`, sleep_time: 0.2 },
+      defaults: { sync: { ...fastRetry.sync, query_timeout_seconds: 1 } },
+    });
+    cleanups.push(() => project.cleanup());
+    const total = await seed(project);
+    const { worker, stderr } = startLoop(project, cleanups);
+    await waitFor(
+      'the first sync',
+      async () => (await readCollections(project.db, project.source.name)).documents === total,
+    );
+
+    // The pool's connections now hang forever; only new ones get through.
+    proxy.stall();
+    const wave = await addWave(project);
+    await waitFor('the new wave', () => waveDocument(project, wave));
+    expect(stderr()).toContain('no answer within 1 s');
+    const stopped = await stop(worker);
+    expect(stopped.exitCode).toBe(0);
+  });
+
   it('rides out MongoDB stopped and started again mid-loop', async () => {
     const server: MongoServer = await startMongoServer();
     cleanups.push(() => server.dispose());
@@ -106,21 +179,14 @@ describe('faults', () => {
     );
 
     await server.stop();
-    const wave = now - 30;
-    await project.source.insertCycles([{ wave, monitory: 'Extraction_1_dev_a', interval: 300 }]);
-    await project.source.insertMeasures([{ wave, pointId: 'P1', value: 1 }]);
+    const wave = await addWave(project);
     await waitFor(
       'a logged MongoDB failure',
       () => stderr().includes('sync cycle failed') && stderr().includes(`MongoDB 127.0.0.1:${server.port}`),
     );
 
     await server.restart();
-    await waitFor('the wave written while MongoDB was down', async () => {
-      const doc = await project.db
-        .collection(`${project.source.name};TL_measures;Extraction_1_dev_a;300`)
-        .findOne({ _id: wave as never });
-      return doc ?? undefined;
-    });
+    await waitFor('the wave written while MongoDB was down', () => waveDocument(project, wave));
     expect((await readCollections(project.db, project.source.name)).documents).toBe(before + 1);
     const stopped = await stop(worker);
     expect(stopped.exitCode).toBe(0);
