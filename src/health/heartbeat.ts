@@ -30,6 +30,11 @@ export const HeartbeatSchema = z.object({
   failures_in_a_row: z.number(),
   last_error: z.string().nullable(),
   last_error_at: z.date().nullable(),
+  /**
+   * The worker's clock at the first of the cycles failing in a row; null while cycles succeed.
+   * Absent from the heartbeats of workers older than this field.
+   */
+  failing_since: z.date().nullable().default(null),
 });
 
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
@@ -57,11 +62,13 @@ export class HealthTracker {
   failuresInARow = 0;
   lastError: string | null = null;
   lastErrorAt: Date | null = null;
+  failingSince: Date | null = null;
 
   onCycle(report: CycleReport): void {
     this.status = 'ok';
     this.cycles += 1;
     this.failuresInARow = 0;
+    this.failingSince = null;
     if (report.lastWave !== null) this.lastWave = report.lastWave;
     this.lagSeconds = report.lagSeconds;
     this.documents = report.documents;
@@ -73,6 +80,7 @@ export class HealthTracker {
     this.failuresInARow += 1;
     this.lastError = describeError(error);
     this.lastErrorAt = now;
+    this.failingSince ??= now;
   }
 
   document(identity: WorkerIdentity, now: Date = new Date()): HeartbeatFields {
@@ -94,6 +102,7 @@ export class HealthTracker {
       failures_in_a_row: this.failuresInARow,
       last_error: this.lastError,
       last_error_at: this.lastErrorAt,
+      failing_since: this.failingSince,
     };
   }
 }

@@ -1,6 +1,6 @@
 // The monitor's decisions, pure: from the last known state of each project and what a check
 // sees now, the alerts to post — once per change of state, never once per check.
-export type WatchState = 'ok' | 'overdue' | 'unit-failed';
+export type WatchState = 'ok' | 'overdue' | 'failing' | 'unit-failed';
 
 export interface ProjectWatch {
   state: WatchState;
@@ -17,10 +17,15 @@ export interface Observation {
   unitState: string | undefined;
   /** Seconds since the heartbeat, by the server's clock; null without heartbeat. */
   heartbeatAgeSeconds: number | null;
+  /**
+   * Seconds the worker's cycles have failed in a row, by its own clock (worker_time −
+   * failing_since); null while they succeed or without heartbeat.
+   */
+  failingSeconds: number | null;
   lastError: string | null;
 }
 
-export type AlertKind = 'new' | 'overdue' | 'unit-failed' | 'recovered';
+export type AlertKind = 'new' | 'overdue' | 'failing' | 'unit-failed' | 'recovered';
 
 export interface Alert {
   project: string;
@@ -33,7 +38,16 @@ export interface Alert {
 function condition(observation: Observation, firstSeen: Date, now: Date, overdueSeconds: number): WatchState {
   if (observation.unitState === 'failed') return 'unit-failed';
   const age = observation.heartbeatAgeSeconds ?? (now.getTime() - firstSeen.getTime()) / 1000;
-  return age > overdueSeconds ? 'overdue' : 'ok';
+  if (age > overdueSeconds) return 'overdue';
+  // A worker that heartbeats but syncs nothing (MySQL down for hours) is as quiet for the readers
+  // of its rows as one that stopped.
+  return (observation.failingSeconds ?? 0) > overdueSeconds ? 'failing' : 'ok';
+}
+
+const WAS: Record<WatchState, string> = { ok: 'ok', overdue: 'quiet', failing: 'not syncing', 'unit-failed': 'failed' };
+
+function hours(seconds: number): string {
+  return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
 }
 
 function describeAge(seconds: number | null): string {
@@ -81,6 +95,13 @@ export function evaluate(
         text: `:warning: db-proxy: ${who} is quiet: ${describeAge(observation.heartbeatAgeSeconds)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
         next,
       });
+    } else if (state === 'failing') {
+      alerts.push({
+        project: observation.project,
+        kind: 'failing',
+        text: `:warning: db-proxy: ${who} is not syncing: every cycle has failed for ${hours(observation.failingSeconds ?? 0)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
+        next,
+      });
     } else if (state === 'unit-failed') {
       alerts.push({
         project: observation.project,
@@ -92,7 +113,7 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'recovered',
-        text: `:white_check_mark: db-proxy: ${who} recovered (was ${was === 'unit-failed' ? 'failed' : 'quiet'}); ${describeAge(observation.heartbeatAgeSeconds)}`,
+        text: `:white_check_mark: db-proxy: ${who} recovered (was ${WAS[was]}); ${describeAge(observation.heartbeatAgeSeconds)}`,
         next,
       });
     }

@@ -46,12 +46,19 @@ describe('HealthTracker', () => {
       cycles: 1,
       failures_in_a_row: 0,
       last_error: null,
+      failing_since: null,
       host: 'db-proxy-1',
       pid: 4242,
       unit: identity.unit,
       interval_seconds: 60,
     });
     expect(HeartbeatSchema.safeParse({ ...doc, server_time: new Date() }).success).toBe(true);
+  });
+
+  it('reads heartbeats of workers that did not record failing_since yet', () => {
+    const { failing_since: _, ...older } = new HealthTracker().document(identity);
+    const parsed = HeartbeatSchema.parse({ ...older, server_time: new Date() });
+    expect(parsed.failing_since).toBeNull();
   });
 
   it('is degraded when MySQL fails, failing when anything else fails, ok again after a cycle', () => {
@@ -69,11 +76,14 @@ describe('HealthTracker', () => {
       // The last wave synced is kept while failing.
       last_wave: 1_763_900_000,
     });
-    health.onFailure(new SinkError('MongoDB m:27017: writing failed'));
+    health.onFailure(new SinkError('MongoDB m:27017: writing failed'), new Date('2026-11-23T10:05:00Z'));
     expect(health.status).toBe('failing');
     expect(health.failuresInARow).toBe(2);
+    // Since the first failure of the row, not the last.
+    expect(health.document(identity).failing_since).toEqual(new Date('2026-11-23T10:02:00Z'));
     health.onCycle(report({ lastWave: null, documents: 0 }));
     expect(health.status).toBe('ok');
+    expect(health.document(identity).failing_since).toBeNull();
     expect(health.lastWave).toBe(1_763_900_000);
     expect(health.failuresInARow).toBe(0);
     // The last error stays visible after recovery.

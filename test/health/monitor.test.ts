@@ -14,6 +14,7 @@ function check(state: MonitorState, observation: Partial<Observation>, now: Date
         unit: 'db-proxy@p.service',
         unitState: 'active',
         heartbeatAgeSeconds: 10,
+        failingSeconds: null,
         lastError: null,
         ...observation,
       },
@@ -40,6 +41,17 @@ describe('evaluate', () => {
     expect(check(state, {}, at(9))).toEqual(['recovered']);
   });
 
+  it('a worker that heartbeats but fails every cycle past the threshold: not syncing → recovered', () => {
+    const state: MonitorState = {};
+    expect(check(state, {}, at(0))).toEqual(['new']);
+    expect(check(state, { failingSeconds: 7000, lastError: 'MySQL: ECONNREFUSED' }, at(1))).toEqual([]);
+    expect(check(state, { failingSeconds: 7300, lastError: 'MySQL: ECONNREFUSED' }, at(2))).toEqual(['failing']);
+    expect(check(state, { failingSeconds: 9000, lastError: 'MySQL: ECONNREFUSED' }, at(3))).toEqual([]);
+    // Quiet as well: the older condition is the one reported.
+    expect(check(state, { failingSeconds: 9000, heartbeatAgeSeconds: 7300 }, at(4))).toEqual(['overdue']);
+    expect(check(state, { failingSeconds: null }, at(5))).toEqual(['recovered']);
+  });
+
   it('a new project already quiet gets both alerts', () => {
     const state: MonitorState = {};
     expect(check(state, { heartbeatAgeSeconds: 99_999 }, at(0))).toEqual(['new', 'overdue']);
@@ -61,7 +73,16 @@ describe('evaluate', () => {
           unit: 'db-proxy@p.service',
           unitState: 'active',
           heartbeatAgeSeconds: 3 * 3600,
+          failingSeconds: null,
           lastError: 'MySQL: ETIMEDOUT',
+        },
+        {
+          project: 'q',
+          unit: 'db-proxy@q.service',
+          unitState: 'active',
+          heartbeatAgeSeconds: 20,
+          failingSeconds: 2.5 * 3600,
+          lastError: 'MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
         },
       ],
       at(1),
@@ -69,6 +90,10 @@ describe('evaluate', () => {
     );
     expect(alerts[0]!.text).toBe(
       ':warning: db-proxy: p (db-proxy@p.service) is quiet: last heartbeat 3.0 h ago (threshold 120 min); last error: MySQL: ETIMEDOUT',
+    );
+    expect(alerts.map((alert) => alert.kind)).toEqual(['overdue', 'new', 'failing']);
+    expect(alerts[2]!.text).toBe(
+      ':warning: db-proxy: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
     );
   });
 });

@@ -26,6 +26,7 @@ function beat(project: string, fields: Partial<Heartbeat>): Heartbeat {
     failures_in_a_row: 0,
     last_error: null,
     last_error_at: null,
+    failing_since: null,
     ...fields,
   };
 }

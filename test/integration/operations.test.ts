@@ -82,6 +82,7 @@ describe('heartbeats, status, query and the monitor', () => {
       expect(String(doc.last_error)).toMatch(/127\.0\.0\.1:9/);
       expect(doc.server_time).toBeInstanceOf(Date);
       expect(doc.worker_time).toBeInstanceOf(Date);
+      expect(doc.failing_since).toBeInstanceOf(Date);
     } finally {
       worker.kill('SIGTERM');
       await worker;
@@ -187,7 +188,7 @@ describe('heartbeats, status, query and the monitor', () => {
     expect(wrong.stderr).toContain('there are: --monitory Extraction_1_dev_a --interval 300');
   });
 
-  it('the monitor posts new → overdue → recovered once each, retries a failed post, never logs the URL', async () => {
+  it('the monitor posts new → overdue → recovered, and not syncing → recovered, once each, retries a failed post, never logs the URL', async () => {
     const monitor = () => cli('monitor', '--once', '--retry-seconds', '0.1');
     const first = await monitor();
     expect(first.exitCode, first.stderr).toBe(0);
@@ -231,6 +232,35 @@ describe('heartbeats, status, query and the monitor', () => {
     await monitor();
     expect(posts).toHaveLength(4);
     expect(posts[3]).toMatch(/is quiet/);
+
+    // Heartbeating again, but every cycle has failed for 2 hours: not syncing, then recovered.
+    const workerTime = new Date();
+    await project.db.collection('heartbeats').updateOne(
+      { _id: project.source.name as never },
+      {
+        $set: {
+          server_time: new Date(),
+          worker_time: workerTime,
+          status: 'degraded',
+          failing_since: new Date(workerTime.getTime() - 2 * 3600_000),
+          last_error: 'MySQL 127.0.0.1:9/x: connecting failed: ECONNREFUSED',
+        },
+      },
+    );
+    const stuck = await monitor();
+    expect(stuck.exitCode, stuck.stderr).toBe(0);
+    expect(posts).toHaveLength(5);
+    expect(posts[4]).toMatch(
+      /is not syncing: every cycle has failed for 2\.0 h \(threshold 60 min\); last error: MySQL/,
+    );
+    await monitor();
+    expect(posts).toHaveLength(5);
+    await project.db
+      .collection('heartbeats')
+      .updateOne({ _id: project.source.name as never }, { $set: { status: 'ok', failing_since: null } });
+    await monitor();
+    expect(posts).toHaveLength(6);
+    expect(posts[5]).toMatch(/recovered \(was not syncing\)/);
 
     for (const output of [first, overdue, recovered, failing]) {
       expect(output.stdout + output.stderr).not.toContain(webhook);

@@ -1,5 +1,5 @@
 // `db-proxy monitor [--once]`: watches heartbeats and units, posts to Slack once per change of a
-// project's state (new, quiet/overdue, unit failed, recovered). db-proxy-monitor.service runs it.
+// project's state (new, quiet/overdue, not syncing, unit failed, recovered). db-proxy-monitor.service runs it.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,7 @@ export function registerMonitor(program: Command): void {
   program
     .command('monitor')
     .description(
-      'alert Slack (SLACK_WEBHOOK_URL) once per change: new project, heartbeat overdue, unit failed, recovered',
+      'alert Slack (SLACK_WEBHOOK_URL) once per change: new project, heartbeat overdue, not syncing, unit failed, recovered',
     )
     .option('--once', 'one check, then exit')
     .option('--interval <seconds>', 'seconds between checks', '60')
@@ -31,7 +31,9 @@ export function registerMonitor(program: Command): void {
     .addHelpText(
       'after',
       `
-The threshold is heartbeat_overdue_seconds of defaults.json (default 7200: 2 h). What was alerted
+The threshold is heartbeat_overdue_seconds of defaults.json (default 7200: 2 h), both for a heartbeat
+that is older and for a worker that still heartbeats but whose cycles have all failed for longer
+(not syncing). What was alerted
 is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. An alert that
 cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
 Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted.`,
@@ -63,6 +65,9 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
               unit,
               unitState: seen.units.get(unit)?.activeState,
               heartbeatAgeSeconds: beat ? Math.max(0, (seen.now.getTime() - beat.server_time.getTime()) / 1000) : null,
+              failingSeconds: beat?.failing_since
+                ? Math.max(0, (beat.worker_time.getTime() - beat.failing_since.getTime()) / 1000)
+                : null,
               lastError: beat?.last_error ?? null,
             };
           });
