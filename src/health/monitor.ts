@@ -120,3 +120,12 @@ export function evaluate(
   }
   return alerts;
 }
+
+/**
+ * The state without the projects that have no folder any more: a removed project is forgotten,
+ * so if it comes back it is announced as new, and the state file does not grow forever.
+ */
+export function forgetRemoved(state: MonitorState, projects: readonly string[]): MonitorState {
+  const present = new Set(projects);
+  return Object.fromEntries(Object.entries(state).filter(([project]) => present.has(project)));
+}

@@ -1,6 +1,6 @@
 // The monitor's alert decisions: once per change of state, never once per check.
 import { describe, expect, it } from 'vitest';
-import { evaluate, type MonitorState, type Observation } from '../../src/health/monitor.js';
+import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../src/health/monitor.js';
 
 const start = new Date('2026-11-23T10:00:00Z');
 const at = (minutes: number): Date => new Date(start.getTime() + minutes * 60_000);
@@ -95,5 +95,18 @@ describe('evaluate', () => {
     expect(alerts[2]!.text).toBe(
       ':warning: db-proxy: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
     );
+  });
+});
+
+describe('forgetRemoved', () => {
+  it('drops the projects without a folder; one that comes back is new again', () => {
+    const state: MonitorState = {};
+    expect(check(state, {}, at(0))).toEqual(['new']);
+    const watch = state.p!;
+    const other = { ...watch, state: 'overdue' as const };
+    expect(forgetRemoved({ p: watch, gone: other }, ['p', 'unseen'])).toEqual({ p: watch });
+    const after = forgetRemoved(state, []);
+    expect(after).toEqual({});
+    expect(check(after, {}, at(1))).toEqual(['new']);
   });
 });

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../creator/files.js';
 import { ExitCode, UsageError, describeError } from '../../errors.js';
 import { gather } from '../../health/gather.js';
-import { evaluate, type MonitorState, type Observation } from '../../health/monitor.js';
+import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
 import { createLogger } from '../../logging/logger.js';
 import { globalOptions } from '../options.js';
@@ -71,7 +71,10 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
               lastError: beat?.last_error ?? null,
             };
           });
-          const state = await readState(statePath);
+          const state = forgetRemoved(
+            await readState(statePath),
+            seen.projects.map((p) => p.database),
+          );
           // Without the heartbeats every project would look quiet: no decision on a blind check.
           const alerts = seen.heartbeatsRead
             ? evaluate(state, observations, seen.now, seen.defaults.heartbeat_overdue_seconds)
