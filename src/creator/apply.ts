@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger.js';
 import { projectDir, requestIdOf, stateLayout, type StateLayout } from '../intake/layout.js';
 import { makeVerdict, type Outcome, type Verdict } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
+import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
@@ -531,14 +532,13 @@ export async function listProjects(layout: StateLayout): Promise<string[]> {
 
 /** The `database` of a request that failed validation, when it is at least a safe name. */
 export function guessDatabase(text: string): string | null {
-  try {
-    const value: unknown = JSON.parse(text);
+  const parsed = parseJsonText(text);
+  if (parsed.ok) {
+    const value = parsed.value;
     if (typeof value === 'object' && value !== null && 'database' in value) {
       const database = value.database;
       if (typeof database === 'string' && isSafeIdentifier(database)) return database;
     }
-  } catch {
-    // not JSON: no database to name
   }
   return null;
 }

@@ -2,7 +2,9 @@
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; issue: string };
 
-export function parseJsonText(text: string): JsonResult {
+export function parseJsonText(withBom: string): JsonResult {
+  // Some Windows editors start a UTF-8 file with a byte-order mark; JSON.parse calls it a token.
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {

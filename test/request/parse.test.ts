@@ -319,6 +319,12 @@ describe('malformed JSON', () => {
     );
   });
 
+  it('takes a file that starts with a UTF-8 byte-order mark, and counts columns without it', () => {
+    expect(parseRequestText(`\uFEFF${SPEC_EXAMPLE}`).ok).toBe(true);
+    const text = `\uFEFF${SPEC_EXAMPLE.replace('"delete_old_value": 7,', '"delete_old_value": 7')}`;
+    expect(jsonIssue(text)).toBe("malformed JSON at line 4, column 3: Expected ',' or '}' after property value");
+  });
+
   it('reports an empty file', () => {
     expect(jsonIssue('')).toBe('malformed JSON at line 1, column 1: Unexpected end of JSON input');
   });
