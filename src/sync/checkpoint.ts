@@ -16,13 +16,15 @@ export function emptyState(target: Pick<WaveTarget, 'collection' | 'monitory' | 
 
 /**
  * Applies acknowledged waves (in ascending order, after every earlier chunk) to the states,
- * returning the collections that changed. Fingerprints older than the window are dropped.
+ * returning the collections whose state changed (only those need writing back: a re-scan that
+ * found the same fingerprints changes nothing). Fingerprints older than the window are dropped.
  */
 export function applyAcked(
   states: Map<string, CollectionState>,
   acked: readonly AckedWave[],
   rescanWindow: number,
 ): Set<string> {
+  const touched = new Set<string>();
   const changed = new Set<string>();
   for (const { target, wave, fingerprint } of acked) {
     let state = states.get(target.collection);
@@ -30,19 +32,28 @@ export function applyAcked(
       state = emptyState(target);
       states.set(target.collection, state);
     }
-    if (fingerprint === undefined) delete state.fingerprints[String(wave)];
-    else state.fingerprints[String(wave)] = fingerprint;
+    touched.add(target.collection);
+    const key = String(wave);
+    const before = { fingerprint: state.fingerprints[key], minWave: state.minWave, checkpoint: state.checkpoint };
+    if (fingerprint === undefined) delete state.fingerprints[key];
+    else state.fingerprints[key] = fingerprint;
     if (state.minWave !== null && fingerprint !== undefined) state.minWave = Math.min(state.minWave, wave);
     state.checkpoint = Math.max(state.checkpoint ?? -Infinity, wave);
-    changed.add(target.collection);
+    if (
+      state.fingerprints[key] !== before.fingerprint ||
+      state.minWave !== before.minWave ||
+      state.checkpoint !== before.checkpoint
+    )
+      changed.add(target.collection);
   }
-  for (const collection of changed) {
+  for (const collection of touched) {
     const state = states.get(collection);
     if (!state || state.checkpoint === null) continue;
     const oldest = state.checkpoint - rescanWindow;
-    state.fingerprints = Object.fromEntries(
-      Object.entries(state.fingerprints).filter(([wave]) => Number(wave) > oldest),
-    );
+    const kept = Object.entries(state.fingerprints).filter(([wave]) => Number(wave) > oldest);
+    if (kept.length === Object.keys(state.fingerprints).length) continue;
+    state.fingerprints = Object.fromEntries(kept);
+    changed.add(collection);
   }
   return changed;
 }

@@ -93,4 +93,26 @@ describe('applyAcked', () => {
     expect(states.get('C')?.checkpoint).toBe(300);
     expect(states.get('C')?.minWave).toBe(230);
   });
+
+  it('reports no change for a re-scan that found the same fingerprints, so nothing is written back', () => {
+    const state = (): CollectionState => ({
+      collection: 'C',
+      monitory: 'A',
+      interval: 60,
+      checkpoint: 300,
+      fingerprints: { '250': 'x', '300': 'z' },
+      minWave: 240,
+    });
+    const rescan = [
+      { target: target('rescan', 'x'), wave: 250, fingerprint: 'x' },
+      { target: target('rescan', 'z'), wave: 300, fingerprint: 'z' },
+    ];
+    const states = new Map([['C', state()]]);
+    expect([...applyAcked(states, rescan, 100)]).toEqual([]);
+    expect(states.get('C')).toEqual(state());
+    // Any difference is a change: a new fingerprint, a lost document, a later wave.
+    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[0]!, fingerprint: 'y' }], 100)]).toEqual(['C']);
+    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[0]!, fingerprint: undefined }], 100)]).toEqual(['C']);
+    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[1]!, wave: 310 }], 100)]).toEqual(['C']);
+  });
 });

@@ -10,6 +10,7 @@ import {
   readCollections,
   type Dataset,
 } from '../../support/dataset.js';
+import { CHECKPOINTS_COLLECTION } from '../../../src/sync/naming.js';
 import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
 
 const DAY = 86_400;
@@ -67,9 +68,15 @@ describe('sync --once', () => {
     expect(asPlain(got.collections)).toEqual(asPlain(want));
     expect(got.documents).toBe(countDocuments(want));
 
+    const checkpoints = () =>
+      project.db.collection(CHECKPOINTS_COLLECTION).find({ project: project.source.name }).sort({ _id: 1 }).toArray();
+    const before = await checkpoints();
+    expect(before).toHaveLength(3);
     const second = await runCli(project.syncArgs('--once'));
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain(': 0 document(s) written');
+    // Nothing new: not even the checkpoints are written again (updated_at unchanged).
+    expect(await checkpoints()).toEqual(before);
     const again = await readCollections(project.db, project.source.name);
     expect(asPlain(again.collections)).toEqual(asPlain(want));
     expect(again.documents).toBe(countDocuments(want));
