@@ -65,7 +65,9 @@ ${EXIT_CODES_HELP}`,
   addWaitOptions(
     program
       .command('remove')
-      .description('stop and disable the unit of a project and archive its folder (a removal request)')
+      .description(
+        'stop and disable the unit of a project and archive its folder (a removal request); its pivot collections in MongoDB are kept',
+      )
       .argument('<database>', 'the database of the project'),
   )
     .addHelpText('after', EXIT_CODES_HELP)
