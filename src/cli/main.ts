@@ -65,4 +65,10 @@ function reportError(error: unknown, debug: boolean): number {
   return ExitCode.failure;
 }
 
+// `db-proxy status | head`: the reader went away; stop quietly instead of with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw error;
+});
+
 process.exitCode = await main(process.argv);
