@@ -1,9 +1,13 @@
 // `db-proxy logs <database>`: the project's journal, through journalctl.
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { execa } from 'execa';
 import { loadDefaults } from '../../config/load-defaults.js';
+import { listProjects } from '../../creator/apply.js';
 import { UsageError } from '../../errors.js';
+import { projectDir, stateLayout, type StateLayout } from '../../intake/layout.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../../request/identifiers.js';
+import { closestKey } from '../../request/suggest.js';
 import { projectUnitName } from '../../systemd/escape.js';
 import { globalOptions } from '../options.js';
 
@@ -40,6 +44,24 @@ export function journalctlArgs(
   return args;
 }
 
+/**
+ * A note when `database` has no project folder (a typo, or a removed project, whose lines stay in
+ * the journal, so they are shown anyway); undefined when it has one or the folder cannot be read.
+ */
+async function unknownProjectNote(layout: StateLayout, database: string, unit: string): Promise<string | undefined> {
+  try {
+    await stat(projectDir(layout, database));
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+  }
+  const close = closestKey(database, await listProjects(layout));
+  return (
+    `no project ${database} in ${layout.projects}${close ? ` (did you mean ${close}?)` : ''}; ` +
+    `showing the journal of ${unit} anyway, which keeps the lines of a removed project`
+  );
+}
+
 export function registerLogs(program: Command): void {
   program
     .command('logs')
@@ -63,8 +85,11 @@ export function registerLogs(program: Command): void {
             `--priority: got ${JSON.stringify(flags.priority)}; expected one of ${PRIORITIES.slice(0, 8).join(', ')} or 0-7`,
           );
         }
-        const { configDir } = globalOptions(command);
-        const unit = projectUnitName((await loadDefaults(configDir)).unit_prefix, database);
+        const { configDir, stateDir } = globalOptions(command);
+        const defaults = await loadDefaults(configDir);
+        const unit = projectUnitName(defaults.unit_prefix, database);
+        const unknown = await unknownProjectNote(stateLayout(stateDir, defaults.projects_dir), database, unit);
+        if (unknown) process.stderr.write(`db-proxy: ${unknown}\n`);
         const result = await execa('journalctl', journalctlArgs(unit, flags), { stdio: 'inherit', reject: false });
         process.exitCode = result.exitCode ?? 1;
       },
