@@ -3,6 +3,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { DbProxyError, SinkError, describeError } from '../errors.js';
 import { redact } from '../logging/redact.js';
+import { closestKey } from '../request/suggest.js';
 import { decodePointId } from '../sync/point-ids.js';
 import { mongoHosts } from '../sync/sink.js';
 
@@ -62,7 +63,16 @@ function parseCollectionName(name: string, database: string): CollectionName | u
 /** Picks the one collection a query means, or says which choices there are. */
 export function chooseCollection(names: readonly string[], query: PivotQuery): string {
   const all = names.map((name) => parseCollectionName(name, query.database)).filter((c) => c !== undefined);
-  if (all.length === 0) throw new QueryError(`no pivot collections for the project ${query.database}`);
+  if (all.length === 0) {
+    // The AI team types project names by hand: name the closest project that has collections.
+    const projects = [
+      ...new Set(names.filter((name) => name.split(';').length === 4).map((name) => name.split(';')[0]!)),
+    ];
+    const close = closestKey(query.database, projects);
+    throw new QueryError(
+      `no pivot collections for the project ${query.database}${close ? ` (did you mean ${close}?)` : ''}`,
+    );
+  }
   const matching = all.filter(
     (c) =>
       c.monitory === query.monitory &&

@@ -31,7 +31,10 @@ describe('chooseCollection', () => {
       /no collection of TOR matches; there are: --monitory Extraction_1/,
     );
     expect(() => chooseCollection(names, { database: 'NONE', monitory: 'x' })).toThrow(
-      'no pivot collections for the project NONE',
+      /^no pivot collections for the project NONE$/,
+    );
+    expect(() => chooseCollection(names, { database: 'OTHR', monitory: 'x' })).toThrow(
+      /^no pivot collections for the project OTHR \(did you mean OTHER\?\)$/,
     );
   });
 });
