@@ -56,3 +56,17 @@ function isAllowed(text: string, address: ServerAddress, allowed: readonly strin
     );
   });
 }
+
+/**
+ * The dotted paths where two JSON-like values differ (`sync.query_timeout_seconds`), sorted;
+ * empty when they are equal. Arrays compare as wholes.
+ */
+export function differingPaths(a: unknown, b: unknown, prefix = ''): string[] {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((key) => differingPaths(a[key], b[key], prefix ? `${prefix}.${key}` : key));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(the whole file)'];
+}

@@ -1,6 +1,6 @@
 // mergeConfig: the request merged over the private defaults, the allow-list of servers, debug mode.
 import { describe, it, expect } from 'vitest';
-import { mergeConfig, type EffectiveConfig } from '../../src/config/effective.js';
+import { differingPaths, mergeConfig, type EffectiveConfig } from '../../src/config/effective.js';
 import { DefaultsSchema } from '../../src/config/defaults-schema.js';
 import { EXAMPLE_REQUEST } from '../../src/request/template.js';
 import type { Request } from '../../src/request/schema.js';
@@ -91,5 +91,28 @@ describe('allowed_servers', () => {
 
   it('allows any server when no list is set', () => {
     expect(mergeConfig({ ...EXAMPLE_REQUEST, server: 'anything:1' }, builtIn).ok).toBe(true);
+  });
+});
+
+describe('differingPaths', () => {
+  it('is empty for the same configuration, also after a JSON round trip', () => {
+    const config = merged(EXAMPLE_REQUEST);
+    expect(
+      differingPaths(JSON.parse(JSON.stringify(config)), JSON.parse(JSON.stringify(merged(EXAMPLE_REQUEST)))),
+    ).toEqual([]);
+  });
+
+  it('names each leaf that changed, was added or was removed, arrays as wholes', () => {
+    const recorded = JSON.parse(JSON.stringify(merged(EXAMPLE_REQUEST))) as Record<string, Record<string, unknown>>;
+    const current = JSON.parse(
+      JSON.stringify(merged({ ...EXAMPLE_REQUEST, monitory_name_kept: ['Extraction_9'] }, { log_level: 'debug' })),
+    ) as Record<string, Record<string, unknown>>;
+    delete recorded.sync!.query_timeout_seconds;
+    expect(differingPaths(current, recorded)).toEqual([
+      'logLevel',
+      'request.monitory_name_kept',
+      'sync.query_timeout_seconds',
+    ]);
+    expect(differingPaths({ a: 1 }, null)).toEqual(['(the whole file)']);
   });
 });

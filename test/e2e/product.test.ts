@@ -167,6 +167,8 @@ describe('db-proxy installed under a real systemd', () => {
     // Priorities reach the journal: a healthy worker has info lines and no error line.
     expect(await c.journal(unit, ['-p', 'info'])).toContain('worker ready');
     expect((await c.journal(unit, ['-p', 'err'])).trim()).toBe('');
+    // The worker runs with exactly the configuration the creator recorded in the project folder.
+    expect(await c.journal(unit)).not.toContain('running with a configuration that differs');
 
     // Its heartbeat names the unit, and db-proxy status shows the project healthy.
     const beat = await waitFor('the heartbeat of the unit', async () =>

@@ -6,6 +6,9 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mergeConfig } from '../../src/config/effective.js';
+import { loadDefaults } from '../../src/config/load-defaults.js';
+import { RequestSchema } from '../../src/request/schema.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { makeConfigDir } from '../support/config-dir.js';
 import { generateDataset } from '../support/dataset.js';
@@ -87,6 +90,35 @@ describe('heartbeats, status, query and the monitor', () => {
       worker.kill('SIGTERM');
       await worker;
     }
+  });
+
+  it('a worker says when it runs with another configuration than the project folder records', async () => {
+    const folder = join(project.config.stateDir, 'drift');
+    await mkdir(folder, { recursive: true });
+    const request = RequestSchema.parse({ ...project.request, server: '127.0.0.1:9' });
+    await writeFile(join(folder, 'request.json'), JSON.stringify(request));
+    const merged = mergeConfig(request, await loadDefaults(project.config.dir));
+    if (!merged.ok) throw new Error(merged.issues.join('; '));
+    const run = async (recorded: unknown): Promise<string> => {
+      await writeFile(join(folder, 'effective.json'), JSON.stringify(recorded, null, 2));
+      const worker = spawnCli(['--config-dir', project.config.dir, 'worker', folder]);
+      let output = '';
+      worker.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        // The check comes before the first attempt to reach MySQL.
+        await waitFor('the first MySQL failure', () => output.includes('127.0.0.1:9'));
+      } finally {
+        worker.kill('SIGTERM');
+        await worker;
+      }
+      return output;
+    };
+    const same = await run(merged.value);
+    expect(same).not.toContain('running with a configuration that differs');
+    const older = await run({ ...merged.value, sync: { ...merged.value.sync, query_timeout_seconds: 999 } });
+    expect(older).toMatch(
+      /warn\s+running with a configuration that differs from \S+effective\.json in sync\.query_timeout_seconds: defaults\.json/,
+    );
   });
 
   it('a worker that cannot reach MongoDB says so in its log, once, naming MongoDB', async () => {

@@ -1,5 +1,6 @@
 // `db-proxy worker <project>`: the sync of one project as a systemd service (Type=notify):
 // READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,12 +11,34 @@ import { createLogger } from '../../logging/logger.js';
 import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
 import { loadDefaults } from '../../config/load-defaults.js';
-import { PROJECT_REQUEST_FILE } from '../../creator/project-files.js';
+import { differingPaths, type EffectiveConfig } from '../../config/effective.js';
+import { PROJECT_EFFECTIVE_FILE, PROJECT_REQUEST_FILE } from '../../creator/project-files.js';
 import { projectDir, stateLayout } from '../../intake/layout.js';
 import { isSafeIdentifier } from '../../request/identifiers.js';
 import { projectUnitName } from '../../systemd/escape.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
+
+/**
+ * A warning when the configuration this worker runs with (the request merged over today's
+ * defaults.json) is not the one the creator recorded in the project folder; undefined when it is,
+ * or when there is no record to compare with (a folder not laid out by the creator).
+ */
+async function configurationDrift(dir: string, config: EffectiveConfig): Promise<string | undefined> {
+  const file = join(dir, PROJECT_EFFECTIVE_FILE);
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const paths = differingPaths(JSON.parse(JSON.stringify(config)), recorded);
+  if (paths.length === 0) return undefined;
+  return (
+    `running with a configuration that differs from ${file} in ${paths.join(', ')}: defaults.json (or ` +
+    `db-proxy) changed since the request was handled; submit the request again to record it`
+  );
+}
 
 export function registerWorker(program: Command): void {
   program
@@ -37,6 +60,8 @@ export function registerWorker(program: Command): void {
           import('../../health/heartbeat.js'),
         ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
+      const drift = await configurationDrift(dir, project.config);
+      if (drift) logger.warn(drift);
       const notifier = createNotifier();
       const { source, sink } = connectProject(project);
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));
