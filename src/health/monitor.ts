@@ -46,15 +46,14 @@ function condition(observation: Observation, firstSeen: Date, now: Date, overdue
 
 const WAS: Record<WatchState, string> = { ok: 'ok', overdue: 'quiet', failing: 'not syncing', 'unit-failed': 'failed' };
 
-function hours(seconds: number): string {
-  return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
+/** "2.5 h" from an hour on; below it in whole minutes or seconds. */
+function duration(seconds: number, below: 'min' | 's'): string {
+  if (seconds >= 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return below === 'min' ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`;
 }
 
 function describeAge(seconds: number | null): string {
-  if (seconds === null) return 'no heartbeat yet';
-  return seconds >= 3600
-    ? `last heartbeat ${(seconds / 3600).toFixed(1)} h ago`
-    : `last heartbeat ${Math.round(seconds)} s ago`;
+  return seconds === null ? 'no heartbeat yet' : `last heartbeat ${duration(seconds, 's')} ago`;
 }
 
 /** The alerts of one check; projects without an alert keep their state. */
@@ -99,7 +98,7 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'failing',
-        text: `:warning: db-proxy: ${who} is not syncing: every cycle has failed for ${hours(observation.failingSeconds ?? 0)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
+        text: `:warning: db-proxy: ${who} is not syncing: every cycle has failed for ${duration(observation.failingSeconds ?? 0, 'min')} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
         next,
       });
     } else if (state === 'unit-failed') {

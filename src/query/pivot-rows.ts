@@ -66,7 +66,12 @@ export function chooseCollection(names: readonly string[], query: PivotQuery): s
   if (all.length === 0) {
     // The AI team types project names by hand: name the closest project that has collections.
     const projects = [
-      ...new Set(names.filter((name) => name.split(';').length === 4).map((name) => name.split(';')[0]!)),
+      ...new Set(
+        names
+          .map((name) => name.split(';'))
+          .filter((parts) => parts.length === 4)
+          .map((parts) => parts[0]!),
+      ),
     ];
     const close = closestKey(query.database, projects);
     throw new QueryError(

@@ -47,7 +47,7 @@ describe('evaluate', () => {
     expect(check(state, { failingSeconds: 7000, lastError: 'MySQL: ECONNREFUSED' }, at(1))).toEqual([]);
     expect(check(state, { failingSeconds: 7300, lastError: 'MySQL: ECONNREFUSED' }, at(2))).toEqual(['failing']);
     expect(check(state, { failingSeconds: 9000, lastError: 'MySQL: ECONNREFUSED' }, at(3))).toEqual([]);
-    // Quiet as well: the older condition is the one reported.
+    // Quiet as well: a quiet heartbeat is reported before failing cycles.
     expect(check(state, { failingSeconds: 9000, heartbeatAgeSeconds: 7300 }, at(4))).toEqual(['overdue']);
     expect(check(state, { failingSeconds: null }, at(5))).toEqual(['recovered']);
   });

@@ -3,11 +3,18 @@
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    /** Checked before each probe: a reason stops the wait at once (the process waited on is gone). */
+    giveUp?: () => string | undefined;
+  } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let lastError: unknown;
   for (;;) {
+    const reason = options.giveUp?.();
+    if (reason !== undefined) throw new Error(`${reason} while waiting for ${what}`);
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;

@@ -397,21 +397,11 @@ class NspawnContainer implements Container {
     timeoutMs: number,
     probe: () => Promise<T | undefined | false> | T | undefined | false,
   ): Promise<T> {
-    const deadline = Date.now() + Math.max(timeoutMs, 1_000);
-    let lastError: unknown;
-    for (;;) {
-      if (this.hasExited) throw new Error(`systemd-nspawn exited while waiting for ${what}`);
-      try {
-        const value = await probe();
-        if (value !== undefined && value !== false) return value;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return pollUntil(what, probe, {
+      timeoutMs: Math.max(timeoutMs, 1_000),
+      intervalMs: 50,
+      giveUp: () => (this.hasExited ? 'systemd-nspawn exited' : undefined),
+    });
   }
 
   /**
