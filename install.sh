@@ -103,7 +103,7 @@ install -d -m 0755 "$PREFIX"
 STAGE="$PREFIX/.app.new"
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-cp -a dist templates requests package.json package-lock.json README.md "$STAGE/"
+cp -a dist units templates requests package.json package-lock.json README.md "$STAGE/"
 cp -a node_modules "$STAGE/"
 (cd "$STAGE" && npm prune --omit=dev --no-audit --no-fund --offline >/dev/null)
 # The exact Node binary chosen now is the one the units run: a copy outside /root, which

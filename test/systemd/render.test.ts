@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderTemplate, type DropInContext, type InstallContext } from '../../src/systemd/render.js';
 
+const units = fileURLToPath(new URL('../../units/', import.meta.url));
 const templates = fileURLToPath(new URL('../../templates/', import.meta.url));
 const golden = fileURLToPath(new URL('./golden/', import.meta.url));
 
@@ -35,18 +36,18 @@ function expectGolden(name: string, text: string): void {
 
 describe('unit templates', () => {
   it.each([
-    ['db-proxy@.service.hbs', 'db-proxy@.service', install],
-    ['db-proxy-creator.service.hbs', 'db-proxy-creator.service', install],
-    ['db-proxy-monitor.service.hbs', 'db-proxy-monitor.service', install],
-    ['project-drop-in.conf.hbs', 'project-drop-in.conf', dropIn],
+    [`${units}db-proxy@.service.hbs`, 'db-proxy@.service', install],
+    [`${units}db-proxy-creator.service.hbs`, 'db-proxy-creator.service', install],
+    [`${units}db-proxy-monitor.service.hbs`, 'db-proxy-monitor.service', install],
+    [`${templates}project-drop-in.conf.hbs`, 'project-drop-in.conf', dropIn],
   ] as const)('%s renders as the golden file', (template, name, context) => {
-    const text = renderTemplate(readFileSync(`${templates}${template}`, 'utf8'), context);
+    const text = renderTemplate(readFileSync(template, 'utf8'), context);
     expect(text).not.toContain('{{');
     expectGolden(name, text);
   });
 
   it('keeps the worker unprivileged, restart-limited and without MemoryDenyWriteExecute', () => {
-    const text = renderTemplate(readFileSync(`${templates}db-proxy@.service.hbs`, 'utf8'), install);
+    const text = renderTemplate(readFileSync(`${units}db-proxy@.service.hbs`, 'utf8'), install);
     for (const line of [
       'User=db-proxy',
       'Type=notify',

@@ -9,7 +9,8 @@ import { UsageError } from '../../errors.js';
 import { renderTemplate, type InstallContext } from '../../systemd/render.js';
 import { globalOptions } from '../options.js';
 
-const TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
+// The units install.sh installs live in units/; templates/ holds what the creator renders per project.
+const TEMPLATES = fileURLToPath(new URL('../../../units/', import.meta.url));
 
 /** Template file → installed unit name, for a unit prefix. */
 export function installedUnits(prefix: string): { template: string; unit: string }[] {
