@@ -16,6 +16,7 @@ export function connectProject({ config, credentials }: Project): { source: Sour
     connectTimeoutSeconds: timeout,
     queryTimeoutSeconds: config.sync.query_timeout_seconds,
     wavesPerQuery: config.sync.waves_per_query,
+    digestWavesPerQuery: config.sync.digest_waves_per_query,
   });
   const sink = createSink({
     url: credentials.MONGO_URL,
