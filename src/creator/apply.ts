@@ -27,6 +27,8 @@ import {
   writeFileAtomic,
 } from './files.js';
 import { DROP_IN_FILE, PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
+import { PROJECT_REQUEST_FILE } from './project-files.js';
+import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
 import type { UnitSnapshot, UnitStates } from './unit-states.js';
 
 export interface ApplyContext {
@@ -262,6 +264,8 @@ async function applySync(
     started_at: new Date().toISOString(),
   };
   const isNew = !journal.had_project && currentDropIn === undefined;
+  const previousRequest = await readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const dropped = droppedMonitoryNoteOfRequests(previousRequest, plan.files[PROJECT_REQUEST_FILE]);
   return inTransaction(ctx, layout, journal, fields, verdict, async () => {
     await installProjectFolder(layout, database, plan.files);
     await writeFileAtomic(dropInPath, plan.dropIn, 0o644);
@@ -285,6 +289,7 @@ async function applySync(
         : [
             `the unit is still ${settled.snapshot.ActiveState} after ${Math.round(ctx.settleMs / 1000)} s (it becomes active once MySQL and MongoDB answer)`,
           ];
+    if (dropped) reasons.push(dropped);
     return { outcome: isNew ? 'started' : 'restarted', reasons, snapshot: settled.snapshot };
   });
 }
