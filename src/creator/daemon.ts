@@ -90,6 +90,10 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       await handled_.commit();
     } catch (error) {
       logger.error(`cannot file the verdict of ${basename(path)}: ${describeError(error)}`);
+      // No change may stay applied without its verdict; the request stays and is handled again.
+      if (!(await exists(join(dir, `${verdict.request_id}.verdict.json`)))) {
+        await handled_.abort().catch((abortError: unknown) => logger.error(describeError(abortError)));
+      }
     }
     handled += 1;
     last = `${verdict.database ?? basename(path)} ${verdict.outcome}`;
