@@ -73,11 +73,14 @@ function isRunning(snapshot: UnitSnapshot): boolean {
   return RUNNING_STATES.has(snapshot.ActiveState) && snapshot.SubState !== 'auto-restart';
 }
 
-/** Handles one request file: validates it again, then applies it. Never throws: every failure is a verdict. */
-export async function handleRequest(ctx: ApplyContext, file: string): Promise<Handled> {
+/**
+ * Handles one request file, given its text as read once by the drop folder's watcher: validates
+ * it again, then applies it. Never throws: every failure is a verdict.
+ */
+export async function handleRequest(ctx: ApplyContext, file: string, text: string): Promise<Handled> {
   const started = Date.now();
   try {
-    return await handleRequestOrThrow(ctx, file, started);
+    return await handleRequestOrThrow(ctx, file, text, started);
   } catch (error) {
     // Reached only before anything changed (apply steps roll back themselves): nothing to undo.
     ctx.logger.error(`request ${basename(file)} failed before any change: ${describeError(error)}`);
@@ -98,7 +101,7 @@ export async function handleRequest(ctx: ApplyContext, file: string): Promise<Ha
   }
 }
 
-async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: number): Promise<Handled> {
+async function handleRequestOrThrow(ctx: ApplyContext, file: string, text: string, started: number): Promise<Handled> {
   const requestId = requestIdOf(basename(file));
   const verdict: MakeVerdict = (outcome, fields, snapshot) =>
     makeVerdict({
@@ -110,23 +113,6 @@ async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: nu
       duration_ms: Date.now() - started,
     });
   const noop = (): Promise<void> => Promise.resolve();
-
-  let text: string | undefined;
-  try {
-    text = await readTextIfExists(file);
-  } catch (error) {
-    const reason = `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`;
-    return {
-      verdict: verdict('rejected', { database: null, unit: null, action: null, reasons: [reason] }),
-      commit: noop,
-    };
-  }
-  if (text === undefined) {
-    return {
-      verdict: verdict('rejected', { database: null, unit: null, action: null, reasons: [`${file} vanished`] }),
-      commit: noop,
-    };
-  }
 
   let defaults: Defaults;
   try {
