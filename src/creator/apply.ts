@@ -47,8 +47,11 @@ function hostOf(ctx: ApplyContext): Host {
   return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, logger };
 }
 
-/** Handles one request file. Never throws: every failure is a verdict. */
-export async function handleRequest(ctx: ApplyContext, file: string): Promise<Handled> {
+/**
+ * Handles one request file, given its text as read once by the drop folder's watcher: validates
+ * it again, then applies it. Never throws: every failure is a verdict.
+ */
+export async function handleRequest(ctx: ApplyContext, file: string, text: string): Promise<Handled> {
   const started = Date.now();
   const requestId = requestIdOf(basename(file));
   const verdict: MakeVerdict = (outcome, fields, snapshot) =>
@@ -61,7 +64,7 @@ export async function handleRequest(ctx: ApplyContext, file: string): Promise<Ha
       duration_ms: Date.now() - started,
     });
   try {
-    return await handleOrThrow(ctx, file, requestId, verdict);
+    return await handleOrThrow(ctx, file, text, requestId, verdict);
   } catch (error) {
     // Reached only before anything changed (transactions roll back themselves): nothing to undo.
     ctx.logger.error(`request ${basename(file)} failed before any change: ${describeError(error)}`);
@@ -77,6 +80,7 @@ export async function handleRequest(ctx: ApplyContext, file: string): Promise<Ha
 async function handleOrThrow(
   ctx: ApplyContext,
   file: string,
+  text: string,
   requestId: string,
   verdict: MakeVerdict,
 ): Promise<Handled> {
@@ -87,16 +91,6 @@ async function handleOrThrow(
     abort: noop,
   });
   const none = { database: null, unit: null, action: null };
-  let text: string | undefined;
-  try {
-    text = await host.files.readTextIfExists(file);
-  } catch (error) {
-    return done('rejected', none, [
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
-    ]);
-  }
-  if (text === undefined) return done('rejected', none, [`${file} vanished`]);
-
   let defaults: Defaults;
   try {
     defaults = await loadDefaults(ctx.configDir);
