@@ -1,5 +1,6 @@
 // The administrator's private defaults (defaults.json): every key optional, with a description and a default.
 import { z } from 'zod';
+import { LISTEN_EXPECTATION, parseListenAddress } from '../health/listen-address.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
 
@@ -94,6 +95,11 @@ export const DefaultsSchema = z.strictObject(
       .describe('Lowest level logged.'),
     heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
     heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
+    metrics_listen: z
+      .string({ error: LISTEN_EXPECTATION })
+      .refine((value) => parseListenAddress(value) !== undefined, { error: LISTEN_EXPECTATION })
+      .optional()
+      .describe('Where `db-proxy monitor` serves Prometheus metrics (host:port); off when unset.'),
     mongo_database: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
