@@ -3,10 +3,11 @@ import type { Request } from '../request/schema.js';
 import { describeValue } from '../request/describe-value.js';
 import { SERVER_EXPECTATION, parseServer, type ServerAddress } from '../request/server.js';
 import type { Defaults } from './defaults-schema.js';
+import { resolveMysqlServer, type MysqlServerSettings } from './mysql-servers.js';
 
 export interface EffectiveConfig {
   request: Request;
-  mysql: ServerAddress & { database: string };
+  mysql: ServerAddress & { database: string } & MysqlServerSettings;
   mongoDatabase: string;
   source: Defaults['source'];
   sync: Defaults['sync'];
@@ -34,7 +35,7 @@ export function mergeConfig(request: Request, defaults: Defaults): MergeResult {
     ok: true,
     value: {
       request,
-      mysql: { ...address, database: request.database },
+      mysql: { ...address, database: request.database, ...resolveMysqlServer(defaults.mysql, address) },
       mongoDatabase: defaults.mongo_database,
       source: defaults.source,
       sync: defaults.sync,

@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise';
 import type { SourceSchema } from '../config/defaults-schema.js';
 import { SourceError, describeError } from '../errors.js';
 import { quoteMysqlIdentifier as q } from '../request/identifiers.js';
+import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import type { CycleRow, MeasureRow } from './types.js';
 
 export interface SourceOptions {
@@ -19,6 +20,8 @@ export interface SourceOptions {
   queryTimeoutSeconds: number;
   /** Waves per measures query: the list is padded to this length so one prepared statement serves all. */
   wavesPerQuery: number;
+  /** mysql2 TLS options (`ssl`, maybe `stream`); undefined: no TLS. */
+  tls?: MysqlTlsOptions | undefined;
 }
 
 export interface Source {
@@ -49,6 +52,7 @@ export function createSource(options: SourceOptions): Source {
     enableKeepAlive: true,
     supportBigNumbers: true,
     dateStrings: true,
+    ...options.tls,
   });
   // Every connection's socket, so that close() can cut the ones that no longer answer.
   const sockets = new Set<Socket>();
