@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LISTEN_EXPECTATION, parseListenAddress } from '../health/listen-address.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
+import { MysqlSectionSchema } from './mysql-servers.js';
 
 const identifier = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
@@ -118,6 +119,7 @@ export const DefaultsSchema = z.strictObject(
       .optional()
       .describe('If set, requests may only name these MySQL servers.'),
     sync: SyncTuningSchema.describe('Sync engine tuning.'),
+    mysql: MysqlSectionSchema.describe('TLS and credentials per MySQL server.'),
   },
   { error: 'a JSON object' },
 );

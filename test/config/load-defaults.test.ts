@@ -43,6 +43,7 @@ const BUILT_IN = {
     connect_timeout_seconds: 10,
     query_timeout_seconds: 120,
   },
+  mysql: { servers: {} },
 };
 
 /** The lines of the ConfigError thrown for `text`, without the heading. */
