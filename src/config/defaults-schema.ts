@@ -1,7 +1,9 @@
 // The administrator's private defaults (defaults.json): every key optional, with a description and a default.
 import { z } from 'zod';
+import { LISTEN_EXPECTATION, parseListenAddress } from '../health/listen-address.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
+import { MysqlSectionSchema } from './mysql-servers.js';
 
 const identifier = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
@@ -94,6 +96,11 @@ export const DefaultsSchema = z.strictObject(
       .describe('Lowest level logged.'),
     heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
     heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
+    metrics_listen: z
+      .string({ error: LISTEN_EXPECTATION })
+      .refine((value) => parseListenAddress(value) !== undefined, { error: LISTEN_EXPECTATION })
+      .optional()
+      .describe('Where `db-proxy monitor` serves Prometheus metrics (host:port); off when unset.'),
     mongo_database: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
@@ -112,6 +119,7 @@ export const DefaultsSchema = z.strictObject(
       .optional()
       .describe('If set, requests may only name these MySQL servers.'),
     sync: SyncTuningSchema.describe('Sync engine tuning.'),
+    mysql: MysqlSectionSchema.describe('TLS and credentials per MySQL server.'),
   },
   { error: 'a JSON object' },
 );

@@ -2,7 +2,12 @@
 import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { SinkError, describeError } from '../errors.js';
 import { redact } from '../logging/redact.js';
-import { HEARTBEATS_COLLECTION, type HeartbeatFields } from '../health/heartbeat.js';
+import {
+  HEARTBEATS_COLLECTION,
+  HeartbeatSchema,
+  type HeartbeatFields,
+  type HeartbeatTotals,
+} from '../health/heartbeat.js';
 import { CHECKPOINTS_COLLECTION } from './naming.js';
 import type { CollectionState, PivotDocument } from './types.js';
 
@@ -31,6 +36,8 @@ export interface Sink {
   saveState(project: string, measures: string, state: CollectionState): Promise<void>;
   /** Upserts the project's heartbeat; MongoDB stamps it with its own clock (server_time). */
   writeHeartbeat(heartbeat: HeartbeatFields): Promise<void>;
+  /** The totals of the project's last heartbeat; null without one (or of another shape). */
+  readHeartbeatTotals(project: string): Promise<HeartbeatTotals | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -184,6 +191,17 @@ export function createSink(options: SinkOptions): Sink {
       } catch (error) {
         throw fail('writing the heartbeat', error);
       }
+    },
+
+    async readHeartbeatTotals(project) {
+      let doc: unknown;
+      try {
+        doc = await db.collection<{ _id: string }>(HEARTBEATS_COLLECTION).findOne({ _id: project });
+      } catch (error) {
+        throw fail('reading the previous heartbeat', error);
+      }
+      const parsed = HeartbeatSchema.safeParse(doc);
+      return parsed.success ? parsed.data.totals : null;
     },
 
     async ping() {

@@ -6,6 +6,7 @@ import { SourceError, describeError } from '../errors.js';
 import { CRC32_PROBE, CRC32_PROBE_VALUE, formatDigest } from './digest.js';
 import type { WaveRange } from './schedule.js';
 import { RANGES_PER_QUERY, pad, rangeParams, sourceSql } from './source-sql.js';
+import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import type { CycleRow, MeasureRow } from './types.js';
 
 export interface SourceOptions {
@@ -23,6 +24,8 @@ export interface SourceOptions {
   wavesPerQuery: number;
   /** Waves per digest query, padded likewise. */
   digestWavesPerQuery: number;
+  /** mysql2 TLS options (`ssl`, maybe `stream`); undefined: no TLS. */
+  tls?: MysqlTlsOptions | undefined;
 }
 
 export interface Source {
@@ -67,6 +70,7 @@ export function createSource(options: SourceOptions): Source {
     enableKeepAlive: true,
     supportBigNumbers: true,
     dateStrings: true,
+    ...options.tls,
   });
   // Every connection's socket, so that close() can cut the ones that no longer answer.
   const sockets = new Set<Socket>();

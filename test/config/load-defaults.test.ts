@@ -43,6 +43,7 @@ const BUILT_IN = {
     connect_timeout_seconds: 10,
     query_timeout_seconds: 120,
   },
+  mysql: { servers: {} },
 };
 
 /** The lines of the ConfigError thrown for `text`, without the heading. */
@@ -142,6 +143,14 @@ describe('parseDefaultsText', () => {
       'allowed_servers: got "db1" (string); expected a list of MySQL servers, each "host" or "host:port"',
     ],
     ['{"projects_dir": ""}', 'projects_dir: got "" (string); expected a directory path'],
+    [
+      '{"metrics_listen": "9464"}',
+      'metrics_listen: got "9464" (string); expected host:port with a port 1-65535, e.g. "127.0.0.1:9464" or "[::1]:9464"',
+    ],
+    [
+      '{"metrics_listen": "127.0.0.1:99999"}',
+      'metrics_listen: got "127.0.0.1:99999" (string); expected host:port with a port 1-65535, e.g. "127.0.0.1:9464" or "[::1]:9464"',
+    ],
     ['[]', '(defaults): got [] (array); expected a JSON object'],
   ])('rejects %s', (text, line) => {
     expect(problems(text)).toEqual([line]);
