@@ -117,7 +117,7 @@ describe('db-proxy installed under a real systemd', () => {
       `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
     );
     expect(modes.stdout).toContain(`${CONFIG}/credentials.env 640 root:db-proxy`);
-    expect(modes.stdout).toContain(`${STATE}/requests 2770 root:db-proxy`);
+    expect(modes.stdout).toContain(`${STATE}/requests 3770 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/inflight 700 root:root`);
     expect((await c.exec(['id', 'db-proxy'])).exitCode).toBe(0);
 
