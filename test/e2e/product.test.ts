@@ -262,7 +262,7 @@ describe('db-proxy installed under a real systemd', () => {
     const runningPid = (await product.show(unit, 'MainPID')).MainPID;
     const template = (await c.exec(['cat', `${SRC}/requests/request.json`])).stdout;
     const bad: [string, string, RegExp][] = [
-      ['malformed', '{"database": "x",', /JSON/],
+      ['malformed', '{"database": "x",}', /JSON/],
       ['template', template, /untouched template/],
       ['unknown-key', JSON.stringify({ ...requestFor(names.broken), sleep: 1 }), /sleep: unknown key/],
       ['wrong-type', JSON.stringify(requestFor(names.broken, { sleep_time: '5' })), /sleep_time: got "5"/],
