@@ -4,10 +4,11 @@ import { describeValue } from '../request/describe-value.js';
 import { SERVER_EXPECTATION, parseServer, type ServerAddress } from '../request/server.js';
 import { unitNameIssue } from '../request/unit-name.js';
 import type { Defaults } from './defaults-schema.js';
+import { resolveMysqlServer, type MysqlServerSettings } from './mysql-servers.js';
 
 export interface EffectiveConfig {
   request: Request;
-  mysql: ServerAddress & { database: string };
+  mysql: ServerAddress & { database: string } & MysqlServerSettings;
   mongoDatabase: string;
   source: Defaults['source'];
   sync: Defaults['sync'];
@@ -37,7 +38,7 @@ export function mergeConfig(request: Request, defaults: Defaults): MergeResult {
     ok: true,
     value: {
       request,
-      mysql: { ...address, database: request.database },
+      mysql: { ...address, database: request.database, ...resolveMysqlServer(defaults.mysql, address) },
       mongoDatabase: defaults.mongo_database,
       source: defaults.source,
       sync: defaults.sync,

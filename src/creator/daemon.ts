@@ -127,6 +127,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       handled_ = {
         verdict: plainVerdict(name, 'failed', [reason], guessDatabase(text)),
         commit: () => Promise.resolve(),
+        abort: () => Promise.resolve(),
       };
     } else {
       await attempts.begin(name, previous + 1);
@@ -141,6 +142,10 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       await handled_.commit();
     } catch (error) {
       logger.error(`cannot file the verdict of ${name}: ${describeError(error)}`);
+      // No change may stay applied without its verdict; the request stays and is handled again.
+      if (!(await exists(join(dir, `${verdict.request_id}.verdict.json`)))) {
+        await handled_.abort().catch((abortError: unknown) => logger.error(describeError(abortError)));
+      }
     }
     report(verdict, name);
   };

@@ -68,6 +68,8 @@ function context(): ApplyContext {
       start: unused,
       restart: unused,
       disableNow: unused,
+      disable: unused,
+      stop: unused,
       resetFailed: unused,
       activeState: unused,
       isEnabled: unused,
@@ -97,7 +99,7 @@ async function fakeHandle(_ctx: ApplyContext, file: string, text: string): Promi
     unit_status: null,
     duration_ms: 1,
   });
-  return { verdict, commit: () => Promise.resolve() };
+  return { verdict, commit: () => Promise.resolve(), abort: () => Promise.resolve() };
 }
 
 async function start(real = false, incompleteGraceMs?: number): Promise<void> {
