@@ -28,7 +28,7 @@ export interface Sink {
   insert(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
   replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
   remove(collection: string, waves: readonly number[]): Promise<WriteCounts>;
-  /** Deletes documents older than `bound`, `batchSize` at a time. */
+  /** Deletes at most `batchSize` documents older than `bound`; returns how many it deleted. */
   deleteOlderThan(collection: string, bound: number, batchSize: number): Promise<number>;
   /** True when the collection holds no document (an unfiltered find, cheap everywhere). */
   isEmpty(collection: string): Promise<boolean>;
@@ -49,8 +49,10 @@ interface StateDocument {
   monitory: string;
   interval: number;
   checkpoint: number | null;
-  fingerprints: Record<string, string>;
+  digests?: Record<string, string>;
   min_wave: number | null;
+  checked_at?: number | null;
+  retention_at?: number | null;
   updated_at: Date;
 }
 
@@ -120,18 +122,13 @@ export function createSink(options: SinkOptions): Sink {
 
     async deleteOlderThan(collection, bound, batchSize) {
       const target = db.collection<PivotDocument>(collection);
-      let deleted = 0;
       try {
-        for (;;) {
-          const batch = await target
-            .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
-            .limit(batchSize)
-            .toArray();
-          if (batch.length === 0) return deleted;
-          const result = await target.deleteMany({ _id: { $in: batch.map((doc) => doc._id) } });
-          deleted += result.deletedCount;
-          if (batch.length < batchSize) return deleted;
-        }
+        const batch = await target
+          .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
+          .limit(batchSize)
+          .toArray();
+        if (batch.length === 0) return 0;
+        return (await target.deleteMany({ _id: { $in: batch.map((doc) => doc._id) } })).deletedCount;
       } catch (error) {
         throw fail(`deleting documents older than ${bound} in "${collection}"`, error);
       }
@@ -153,8 +150,11 @@ export function createSink(options: SinkOptions): Sink {
           monitory: doc.monitory,
           interval: doc.interval,
           checkpoint: doc.checkpoint,
-          fingerprints: doc.fingerprints ?? {},
+          // A checkpoint written before digests existed has none: its waves are re-read once.
+          digests: doc.digests ?? {},
           minWave: doc.min_wave,
+          checkedAt: doc.checked_at ?? null,
+          retentionAt: doc.retention_at ?? null,
         }));
       } catch (error) {
         throw fail('reading checkpoints', error);
@@ -169,8 +169,10 @@ export function createSink(options: SinkOptions): Sink {
         monitory: state.monitory,
         interval: state.interval,
         checkpoint: state.checkpoint,
-        fingerprints: state.fingerprints,
+        digests: state.digests,
         min_wave: state.minWave,
+        checked_at: state.checkedAt,
+        retention_at: state.retentionAt,
         updated_at: new Date(),
       };
       try {

@@ -12,6 +12,8 @@ const report = (fields: Partial<CycleReport> = {}): CycleReport => ({
   inserted: 3,
   replaced: 0,
   deleted: 0,
+  checked: 0,
+  differed: 0,
   lastWave: 1_763_900_000,
   lagSeconds: 12,
   collections: 2,
