@@ -93,10 +93,19 @@ const COLOURS: Record<ProjectHealth, string> = {
   unknown: '\x1b[90m',
 };
 
-export function renderStatusTable(rows: readonly StatusRow[], options: { colour: boolean }): string {
+/** With `host`, a HOST column first (`status --fleet`), from each row's `host`. */
+export function renderStatusTable(
+  rows: readonly (StatusRow & { host?: string })[],
+  options: { colour: boolean; host?: boolean },
+): string {
   if (rows.length === 0) return 'no projects\n';
-  const header = ['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'];
+  const hostColumn = options.host === true;
+  const header = [
+    ...(hostColumn ? ['HOST'] : []),
+    ...['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'],
+  ];
   const cells = rows.map((row) => [
+    ...(hostColumn ? [row.host ?? '-'] : []),
     row.project,
     row.unit_state,
     row.health,
