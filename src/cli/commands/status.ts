@@ -1,5 +1,5 @@
 // `db-proxy status [--json]`: every project at a glance — unit state, health, last wave and its
-// age, lag, documents, heartbeat age, last error. Exit 1 when any project is failing.
+// age, lag, documents, heartbeat age, last error. Exit 1 when any project is failing, stopped or overdue.
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { gather } from '../../health/gather.js';
@@ -17,9 +17,12 @@ export function registerStatus(program: Command): void {
     .addHelpText(
       'after',
       `
-HEALTH is failing when the unit failed or the worker reports failing, overdue when its heartbeat
-is older than heartbeat_overdue_seconds, degraded when MySQL does not answer.
-Exit codes: 0 no project failing; 1 a project is failing or overdue, or MongoDB could not be read.`,
+HEALTH is failing when the unit failed, the worker reports failing, or every cycle has failed for
+longer than heartbeat_overdue_seconds; stopped when the project's unit is not running (inactive);
+overdue when its heartbeat is older than heartbeat_overdue_seconds; degraded when MySQL does not
+answer (for less than that).
+Exit codes: 0 no project has a problem; 1 a project is failing, stopped or overdue, or MongoDB
+could not be read.`,
     )
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
