@@ -21,7 +21,7 @@ export function registerCreator(program: Command): void {
     .option(
       '--settle-seconds <n>',
       'how long a started worker has to report READY; later, the change is rolled back and the verdict is failed',
-      '10',
+      '20',
     )
     .option('--rescan-seconds <n>', 're-scan the drop folder this often, in case an event was missed', '30')
     .option('--parallel <n>', 'requests of different databases handled at once', '32')
