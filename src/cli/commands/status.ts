@@ -1,6 +1,6 @@
 // `db-proxy status [--fleet] [--json]`: every project at a glance — unit state, health, last wave
 // and its age, lag, documents, heartbeat age, last error; of this host, or of every host (--fleet).
-// Exit 1 when any project shown is failing.
+// Exit 1 when any project shown is failing, stopped or overdue.
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
@@ -21,11 +21,14 @@ export function registerStatus(program: Command): void {
     .addHelpText(
       'after',
       `
-HEALTH is failing when the unit failed or the worker reports failing, overdue when its heartbeat
-is older than heartbeat_overdue_seconds, degraded when MySQL does not answer.
+HEALTH is failing when the unit failed, the worker reports failing, or every cycle has failed for
+longer than heartbeat_overdue_seconds; stopped when the project's unit is not running (inactive);
+overdue when its heartbeat is older than heartbeat_overdue_seconds; degraded when MySQL does not
+answer (for less than that).
 With --fleet, the projects of other hosts come from their heartbeats alone (UNIT says remote): a
 host gone silent shows its projects overdue.
-Exit codes: 0 no project failing; 1 a project is failing or overdue, or MongoDB could not be read.`,
+Exit codes: 0 no project has a problem; 1 a project is failing, stopped or overdue, or MongoDB
+could not be read.`,
     )
     .action(async (flags: { json?: boolean; fleet?: boolean }, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
