@@ -13,6 +13,7 @@ import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
 import { realFiles, type FilePort } from './files.js';
@@ -120,6 +121,9 @@ async function handleOrThrow(
   // A project keeps the unit it was created with: units are addressed by the name its folder records.
   const unit = state?.unit ?? projectUnitName(defaults.unit_prefix, database);
   const fields = { database, unit, action: submission.action };
+  // A name systemd refuses is refused before systemctl is asked about it.
+  const tooLong = state ? undefined : unitNameIssue(defaults.unit_prefix, database);
+  if (tooLong) return done('rejected', { ...fields, unit: null }, [tooLong]);
   const existing = await observe(host, ctx.unitDir, dir, unit, state?.config_hash);
 
   if (submission.action === 'remove') {
