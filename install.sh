@@ -193,10 +193,12 @@ fi
 chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
 chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
 
-# State: the group drops requests (setgid: files keep the group) and reads verdicts and projects;
-# only root (the creator) writes the rest; the journal of requests under way is root's alone.
+# State: the group drops requests (setgid: files keep the group; sticky: only a request's owner
+# can rename or delete it) and reads verdicts and projects; only root (the creator) writes the
+# rest; the journal of requests under way is root's alone. install -d also sets the mode of a
+# folder that exists, so an older install's 2770 drop folder becomes 3770 here.
 install -d -m 0750 -o root -g "$SERVICE_GROUP" "$STATE_DIR"
-install -d -m 2770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
+install -d -m 3770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
 for dir in processed failed projects archive; do
   install -d -m 2750 -o root -g "$SERVICE_GROUP" "$STATE_DIR/$dir"
 done

@@ -13,10 +13,13 @@ import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
 import { realFiles, type FilePort } from './files.js';
 import { PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
+import { PROJECT_REQUEST_FILE } from './project-files.js';
+import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
 import { recoverJournals, restoreUnits, type Recovered } from './recover.js';
 import { decideRemoval, decideSync } from './transaction/decide.js';
 import type { Host } from './transaction/host.js';
@@ -47,8 +50,11 @@ function hostOf(ctx: ApplyContext): Host {
   return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, logger };
 }
 
-/** Handles one request file. Never throws: every failure is a verdict. */
-export async function handleRequest(ctx: ApplyContext, file: string): Promise<Handled> {
+/**
+ * Handles one request file, given its text as read once by the drop folder's watcher: validates
+ * it again, then applies it. Never throws: every failure is a verdict.
+ */
+export async function handleRequest(ctx: ApplyContext, file: string, text: string): Promise<Handled> {
   const started = Date.now();
   const requestId = requestIdOf(basename(file));
   const verdict: MakeVerdict = (outcome, fields, snapshot) =>
@@ -61,7 +67,7 @@ export async function handleRequest(ctx: ApplyContext, file: string): Promise<Ha
       duration_ms: Date.now() - started,
     });
   try {
-    return await handleOrThrow(ctx, file, requestId, verdict);
+    return await handleOrThrow(ctx, file, text, requestId, verdict);
   } catch (error) {
     // Reached only before anything changed (transactions roll back themselves): nothing to undo.
     ctx.logger.error(`request ${basename(file)} failed before any change: ${describeError(error)}`);
@@ -77,6 +83,7 @@ export async function handleRequest(ctx: ApplyContext, file: string): Promise<Ha
 async function handleOrThrow(
   ctx: ApplyContext,
   file: string,
+  text: string,
   requestId: string,
   verdict: MakeVerdict,
 ): Promise<Handled> {
@@ -87,16 +94,6 @@ async function handleOrThrow(
     abort: noop,
   });
   const none = { database: null, unit: null, action: null };
-  let text: string | undefined;
-  try {
-    text = await host.files.readTextIfExists(file);
-  } catch (error) {
-    return done('rejected', none, [
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`,
-    ]);
-  }
-  if (text === undefined) return done('rejected', none, [`${file} vanished`]);
-
   let defaults: Defaults;
   try {
     defaults = await loadDefaults(ctx.configDir);
@@ -124,6 +121,9 @@ async function handleOrThrow(
   // A project keeps the unit it was created with: units are addressed by the name its folder records.
   const unit = state?.unit ?? projectUnitName(defaults.unit_prefix, database);
   const fields = { database, unit, action: submission.action };
+  // A name systemd refuses is refused before systemctl is asked about it.
+  const tooLong = state ? undefined : unitNameIssue(defaults.unit_prefix, database);
+  if (tooLong) return done('rejected', { ...fields, unit: null }, [tooLong]);
   const existing = await observe(host, ctx.unitDir, dir, unit, state?.config_hash);
 
   if (submission.action === 'remove') {
@@ -154,7 +154,17 @@ async function handleOrThrow(
   }
   const decision = decideSync(plan, existing.existing);
   const next = { files: plan.files, dropIn: plan.dropIn };
-  return transact(host, layout, ctx.unitDir, { file, requestId, fields, decision, previous: existing, next }, verdict);
+  const previous = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const dropped = droppedMonitoryNoteOfRequests(previous, plan.files[PROJECT_REQUEST_FILE]);
+  const handled = await transact(
+    host,
+    layout,
+    ctx.unitDir,
+    { file, requestId, fields, decision, previous: existing, next },
+    verdict,
+  );
+  if (dropped && handled.verdict.accepted) handled.verdict.reasons.push(dropped);
+  return handled;
 }
 
 /**

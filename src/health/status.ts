@@ -5,11 +5,16 @@ import type { Heartbeat, HealthStatus } from './heartbeat.js';
 export interface ProjectInfo {
   database: string;
   unit: string;
+  /** From the project folder's request.json; null when it cannot be read. */
+  server?: string | null;
+  measures?: string | null;
 }
 
 export interface UnitInfo {
   activeState: string;
   subState: string;
+  /** systemd's NRestarts: automatic restarts since the unit was last started by hand. */
+  restarts?: number | null;
 }
 
 /**
@@ -99,10 +104,19 @@ const COLOURS: Record<ProjectHealth, string> = {
   unknown: '\x1b[90m',
 };
 
-export function renderStatusTable(rows: readonly StatusRow[], options: { colour: boolean }): string {
+/** With `host`, a HOST column first (`status --fleet`), from each row's `host`. */
+export function renderStatusTable(
+  rows: readonly (StatusRow & { host?: string })[],
+  options: { colour: boolean; host?: boolean },
+): string {
   if (rows.length === 0) return 'no projects\n';
-  const header = ['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'];
+  const hostColumn = options.host === true;
+  const header = [
+    ...(hostColumn ? ['HOST'] : []),
+    ...['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'],
+  ];
   const cells = rows.map((row) => [
+    ...(hostColumn ? [row.host ?? '-'] : []),
     row.project,
     row.unit_state,
     row.health,

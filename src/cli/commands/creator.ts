@@ -32,6 +32,8 @@ Runs as root (it writes drop-ins and drives systemctl). Requests for one databas
 at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/. A change
 is accepted only once the new worker reported READY; otherwise it is rolled back. One creator per
 state folder (<state-dir>/creator.lock holds its pid).
+Only regular files are read (links never followed), once unchanged for 0.25 s and at most 1 MiB;
+anything else is refused unread. A request the creator died on twice is quarantined.
 Exit codes: 0 stopped by SIGTERM; 1 another creator already handles the state folder;
 78 the private defaults are invalid.`,
     )

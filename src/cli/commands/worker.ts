@@ -98,6 +98,8 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
       let heartbeatFailing = false;
       const beat = async (): Promise<void> => {
         try {
+          // The first heartbeat continues the previous worker's totals rather than resetting them.
+          if (!health.hasResumed) health.resume(await sink.readHeartbeatTotals(identity.project));
           await sink.writeHeartbeat(health.document(identity));
           if (heartbeatFailing) logger.info('heartbeat written again');
           heartbeatFailing = false;

@@ -130,7 +130,7 @@ export class TransactionEnv {
   async handle(id: string, faults?: Faults, settleMs?: number): Promise<Verdict | undefined> {
     const f = faults ?? new Faults();
     const path = join(this.layout.requests, `${id}.json`);
-    const handled = await handleRequest(this.ctx(faults, settleMs), path);
+    const handled = await handleRequest(this.ctx(faults, settleMs), path, await readFile(path, 'utf8'));
     const dir = handled.verdict.accepted ? this.layout.processed : this.layout.failed;
     try {
       await f.tick('write the verdict');
