@@ -68,7 +68,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         status,
         { HealthTracker },
         { runPreflight },
-        { formatConfigStatus },
+        { formatConfigStatus, formatStartingStatus },
       ] = await Promise.all([
         import('../../sync/connect.js'),
         import('../../sync/loop.js'),
@@ -153,7 +153,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);
             void beat();
-            await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
+            await notifier.status(redact(formatStartingStatus(describeError(error), wait)));
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
         }
