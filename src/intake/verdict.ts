@@ -3,6 +3,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { redactDeep } from '../logging/redact.js';
 import { VERDICT_SUFFIX } from './layout.js';
 
 export const OUTCOMES = ['started', 'restarted', 'unchanged', 'removed', 'rejected', 'failed'] as const;
@@ -39,11 +40,14 @@ export function verdictFileName(requestId: string): string {
   return `${requestId}${VERDICT_SUFFIX}`;
 }
 
-/** Writes the verdict atomically, so a reader never sees half of it. */
+/**
+ * Writes the verdict atomically, so a reader never sees half of it. Its reasons quote requests,
+ * workers and systemctl: it is redacted here, where it is stored for the group to read.
+ */
 export async function writeVerdict(dir: string, verdict: Verdict): Promise<string> {
   const path = join(dir, verdictFileName(verdict.request_id));
   const temp = join(dir, `.${verdictFileName(verdict.request_id)}.tmp`);
-  await writeFile(temp, `${JSON.stringify(verdict, null, 2)}\n`, { mode: 0o640 });
+  await writeFile(temp, `${JSON.stringify(redactDeep(verdict), null, 2)}\n`, { mode: 0o640 });
   await rename(temp, path);
   return path;
 }

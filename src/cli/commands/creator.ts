@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { registerCredentialSecrets } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
@@ -41,6 +42,9 @@ Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
         const logger = createLogger({ level: defaults.debug ? 'debug' : defaults.log_level }).child({
           component: 'creator',
         });
+        // Verdicts and the log quote workers and requests: the creator redacts the same secrets they do.
+        const unredacted = await registerCredentialSecrets(configDir);
+        if (unredacted) logger.warn(`verdicts are redacted of URL passwords only: ${unredacted}`);
         const [{ startCreator }, { createSystemctl }, { createNotifier }, { UnitStates }, { Coalescer }] =
           await Promise.all([
             import('../../creator/daemon.js'),

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import { gather } from '../../health/gather.js';
 import { buildStatusRows, renderStatusTable } from '../../health/status.js';
-import { redact } from '../../logging/redact.js';
+import { redact, redactDeep } from '../../logging/redact.js';
 import { globalOptions } from '../options.js';
 
 export function registerStatus(program: Command): void {
@@ -27,9 +27,13 @@ Exit codes: 0 no project failing; 1 a project is failing or overdue, or MongoDB 
         configDir,
         stateDir,
       );
-      const rows = buildStatusRows(projects, units, heartbeats, now, defaults.heartbeat_overdue_seconds);
+      // Heartbeats are written by workers of every host and version: what they say is redacted
+      // here, before it is shown (and before the table cuts an error short, which could split a
+      // secret), with this host's secrets.
+      const rows = redactDeep(buildStatusRows(projects, units, heartbeats, now, defaults.heartbeat_overdue_seconds));
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ time: now.toISOString(), problems, projects: rows }, null, 2)}\n`);
+        const report = { time: now.toISOString(), problems: redactDeep(problems), projects: rows };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
         process.stdout.write(renderStatusTable(rows, { colour: process.stdout.isTTY === true }));
       }

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
 import { ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
-import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { differingPaths, type EffectiveConfig } from '../../config/effective.js';
@@ -85,7 +84,7 @@ export function registerWorker(program: Command): void {
           // Logged once per outage, not every interval; the STATUS line says it too.
           if (!heartbeatFailing) logger.error(`heartbeat not written: ${describeError(error)}`);
           heartbeatFailing = true;
-          void notifier.status(redact(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`));
+          void notifier.status(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`);
         }
       };
       const heartbeatTimer = setInterval(() => void beat(), identity.intervalSeconds * 1000);
@@ -108,7 +107,7 @@ export function registerWorker(program: Command): void {
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);
             void beat();
-            await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
+            await notifier.status(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`);
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
         }
@@ -139,7 +138,7 @@ export function registerWorker(program: Command): void {
               const before = health.status;
               health.onFailure(error);
               if (before !== health.status) void beat();
-              void notifier.status(redact(status.failureStatus(error, retry, inARow)));
+              void notifier.status(status.failureStatus(error, retry, inARow));
             },
           },
         });
