@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { registerCredentialSecrets } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
+import { positiveInteger, positiveSeconds } from '../option-values.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -19,25 +20,34 @@ export function registerCreator(program: Command): void {
       'watch the drop folder and turn requests into project folders and running units (db-proxy-creator.service)',
     )
     .option('--unit-dir <dir>', 'where the per-project drop-ins go', DEFAULT_UNIT_DIR)
-    .option('--settle-seconds <n>', 'how long to wait for a started unit to become active before the verdict', '10')
-    .option('--rescan-seconds <n>', 're-scan the drop folder this often, in case an event was missed', '30')
-    .option('--parallel <n>', 'requests of different databases handled at once', '32')
+    .option(
+      '--settle-seconds <n>',
+      'how long to wait for a started unit to become active before the verdict',
+      positiveSeconds,
+      10,
+    )
+    .option(
+      '--rescan-seconds <n>',
+      're-scan the drop folder this often, in case an event was missed',
+      positiveSeconds,
+      30,
+    )
+    .option('--parallel <n>', 'requests of different databases handled at once', positiveInteger, 32)
     .addHelpText(
       'after',
       `
 Runs as root (it writes drop-ins and drives systemctl). Requests for one database are handled one
 at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/.
-Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
+Exit codes: 0 stopped by SIGTERM; 2 wrong usage (an unknown option, a bad value); 78 the private
+defaults are invalid.`,
     )
     .action(
       async (
-        flags: { unitDir: string; settleSeconds: string; rescanSeconds: string; parallel: string },
+        flags: { unitDir: string; settleSeconds: number; rescanSeconds: number; parallel: number },
         command: Command,
       ) => {
         const { configDir, stateDir } = globalOptions(command);
-        const settleSeconds = positive('--settle-seconds', flags.settleSeconds);
-        const rescanSeconds = positive('--rescan-seconds', flags.rescanSeconds);
-        const parallel = Math.floor(positive('--parallel', flags.parallel));
+        const { settleSeconds, rescanSeconds, parallel } = flags;
         const defaults = await loadDefaults(configDir);
         const logger = createLogger({ level: defaults.debug ? 'debug' : defaults.log_level }).child({
           component: 'creator',
@@ -83,11 +93,4 @@ Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
         logger.info('creator stopped');
       },
     );
-}
-
-function positive(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UsageError(`${flag}: got ${JSON.stringify(text)}; expected a number greater than 0`);
-  return value;
 }

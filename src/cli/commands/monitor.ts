@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../creator/files.js';
-import { ExitCode, UsageError, describeError } from '../../errors.js';
+import { ExitCode, describeError } from '../../errors.js';
 import { gather } from '../../health/gather.js';
 import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
 import { createLogger } from '../../logging/logger.js';
+import { nonNegativeSeconds, positiveSeconds } from '../option-values.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -22,11 +23,12 @@ export function registerMonitor(program: Command): void {
       'alert Slack (SLACK_WEBHOOK_URL) once per change: new project, heartbeat overdue, not syncing, unit failed, recovered',
     )
     .option('--once', 'one check, then exit')
-    .option('--interval <seconds>', 'seconds between checks', '60')
+    .option('--interval <seconds>', 'seconds between checks', positiveSeconds, 60)
     .option(
       '--retry-seconds <seconds>',
       'first delay between attempts to post an alert (doubled each time, 4 attempts)',
-      '2',
+      nonNegativeSeconds,
+      2,
     )
     .addHelpText(
       'after',
@@ -36,16 +38,12 @@ that is older and for a worker that still heartbeats but whose cycles have all f
 (not syncing). What was alerted
 is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. An alert that
 cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
-Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted.`,
+Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted; 2 wrong usage
+(an unknown option, a bad value).`,
     )
-    .action(async (flags: { once?: boolean; interval: string; retrySeconds: string }, command: Command) => {
+    .action(async (flags: { once?: boolean; interval: number; retrySeconds: number }, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
-      const interval = Number(flags.interval);
-      const retrySeconds = Number(flags.retrySeconds);
-      if (!(interval > 0))
-        throw new UsageError(`--interval: got ${JSON.stringify(flags.interval)}; expected seconds greater than 0`);
-      if (!(retrySeconds >= 0))
-        throw new UsageError(`--retry-seconds: got ${JSON.stringify(flags.retrySeconds)}; expected seconds, 0 or more`);
+      const { interval, retrySeconds } = flags;
       const statePath = join(stateDir, MONITOR_STATE_FILE);
       await mkdir(join(stateDir, 'monitor'), { recursive: true });
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));

@@ -19,7 +19,8 @@ export function registerStatus(program: Command): void {
       `
 HEALTH is failing when the unit failed or the worker reports failing, overdue when its heartbeat
 is older than heartbeat_overdue_seconds, degraded when MySQL does not answer.
-Exit codes: 0 no project failing; 1 a project is failing or overdue, or MongoDB could not be read.`,
+Exit codes: 0 no project failing; 1 a project is failing or overdue, or MongoDB could not be read;
+2 wrong usage (an unknown option, a bad value).`,
     )
     .action(async (flags: { json?: boolean }, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
