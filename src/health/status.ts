@@ -5,11 +5,16 @@ import type { Heartbeat, HealthStatus } from './heartbeat.js';
 export interface ProjectInfo {
   database: string;
   unit: string;
+  /** From the project folder's request.json; null when it cannot be read. */
+  server?: string | null;
+  measures?: string | null;
 }
 
 export interface UnitInfo {
   activeState: string;
   subState: string;
+  /** systemd's NRestarts: automatic restarts since the unit was last started by hand. */
+  restarts?: number | null;
 }
 
 /** failing: the unit failed, the worker says failing, or its heartbeat is overdue. */

@@ -27,6 +27,8 @@ function beat(project: string, fields: Partial<Heartbeat>): Heartbeat {
     last_error: null,
     last_error_at: null,
     failing_since: null,
+    last_success_at: now,
+    totals: { rows_read: 800, documents_written: 20, cycles: 10, cycle_failures: 0 },
     ...fields,
   };
 }

@@ -38,6 +38,8 @@ export function registerCreator(program: Command): void {
       `
 Runs as root (it writes drop-ins and drives systemctl). Requests for one database are handled one
 at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/.
+Only regular files are read (links never followed), once unchanged for 0.5 s and at most 1 MiB;
+anything else is refused unread. A request the creator died on twice is quarantined.
 Exit codes: 0 stopped by SIGTERM; 2 wrong usage (an unknown option, a bad value); 78 the private
 defaults are invalid.`,
     )

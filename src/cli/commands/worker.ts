@@ -77,6 +77,8 @@ export function registerWorker(program: Command): void {
       let heartbeatFailing = false;
       const beat = async (): Promise<void> => {
         try {
+          // The first heartbeat continues the previous worker's totals rather than resetting them.
+          if (!health.hasResumed) health.resume(await sink.readHeartbeatTotals(identity.project));
           await sink.writeHeartbeat(health.document(identity));
           if (heartbeatFailing) logger.info('heartbeat written again');
           heartbeatFailing = false;
