@@ -9,7 +9,8 @@ import { projectRoot, runCli } from '../support/cli.js';
 // Nothing may be read or started before the values are checked: the directories do not exist.
 const nowhere = ['--config-dir', '/nonexistent/dbp-config', '--state-dir', '/nonexistent/dbp-state'];
 
-describe('the command line', () => {
+// Each test starts node a few times: seconds on a loaded machine.
+describe('the command line', { timeout: 60_000 }, () => {
   it('--version and -V print the version of package.json', async () => {
     const { version } = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) {
@@ -70,7 +71,7 @@ describe('the command line', () => {
     const query = helps[3]!.stdout;
     expect(query).not.toContain('--format');
     expect(query).toMatch(/^ {2}--csv +print /m);
-  }, 60_000);
+  });
 
   it('every --help promises exit 2 for wrong usage, as the commands do', async () => {
     const top = await runCli(['--help']);
@@ -82,5 +83,5 @@ describe('the command line', () => {
       // 78 means a request or configuration problem, never a bad option.
       expect(help.stdout, commands[i]).not.toMatch(/78 [^;.]*bad option/);
     });
-  }, 60_000);
+  });
 });
