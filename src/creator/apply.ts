@@ -13,10 +13,13 @@ import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
 import { realFiles, type FilePort } from './files.js';
 import { PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
+import { PROJECT_REQUEST_FILE } from './project-files.js';
+import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
 import { recoverJournals, restoreUnits, type Recovered } from './recover.js';
 import { decideRemoval, decideSync } from './transaction/decide.js';
 import type { Host } from './transaction/host.js';
@@ -118,6 +121,9 @@ async function handleOrThrow(
   // A project keeps the unit it was created with: units are addressed by the name its folder records.
   const unit = state?.unit ?? projectUnitName(defaults.unit_prefix, database);
   const fields = { database, unit, action: submission.action };
+  // A name systemd refuses is refused before systemctl is asked about it.
+  const tooLong = state ? undefined : unitNameIssue(defaults.unit_prefix, database);
+  if (tooLong) return done('rejected', { ...fields, unit: null }, [tooLong]);
   const existing = await observe(host, ctx.unitDir, dir, unit, state?.config_hash);
 
   if (submission.action === 'remove') {
@@ -148,7 +154,17 @@ async function handleOrThrow(
   }
   const decision = decideSync(plan, existing.existing);
   const next = { files: plan.files, dropIn: plan.dropIn };
-  return transact(host, layout, ctx.unitDir, { file, requestId, fields, decision, previous: existing, next }, verdict);
+  const previous = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const dropped = droppedMonitoryNoteOfRequests(previous, plan.files[PROJECT_REQUEST_FILE]);
+  const handled = await transact(
+    host,
+    layout,
+    ctx.unitDir,
+    { file, requestId, fields, decision, previous: existing, next },
+    verdict,
+  );
+  if (dropped && handled.verdict.accepted) handled.verdict.reasons.push(dropped);
+  return handled;
 }
 
 /**

@@ -35,6 +35,8 @@ export interface CreatorOptions {
   handle?: (ctx: ApplyContext, file: string, text: string) => Promise<Handled>;
   /** How long a file must stay unchanged before it is read (tests shorten it). */
   stableMs?: number;
+  /** How long a file whose JSON ends too soon may stay unchanged before it is judged (tests shorten it). */
+  incompleteGraceMs?: number;
 }
 
 export interface Creator {
@@ -153,6 +155,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
     logger,
     rescanSeconds: options.rescanSeconds,
     ...(options.stableMs === undefined ? {} : { stableMs: options.stableMs }),
+    ...(options.incompleteGraceMs === undefined ? {} : { incompleteGraceMs: options.incompleteGraceMs }),
     isPending: (name) => pending.has(name),
     onRequest: ({ name, path, text }) => {
       // Synchronously, before any await: the lane and the place in it are fixed in arrival order.

@@ -3,13 +3,13 @@
 // the caller does the looking.
 
 /** How long a file must stay unchanged before it is read (ms); documented in the README. */
-export const FILE_STABLE_MS = 500;
+export const FILE_STABLE_MS = 250;
 
 /**
  * How long a file whose JSON ends too soon (empty or cut off, as a file still being written is)
  * must stay unchanged before it is judged anyway (ms); documented in the README.
  */
-export const INCOMPLETE_GRACE_MS = 60_000;
+export const INCOMPLETE_GRACE_MS = 30_000;
 
 export interface FileVersion {
   size: number;

@@ -102,13 +102,14 @@ async function fakeHandle(_ctx: ApplyContext, file: string, text: string): Promi
   return { verdict, commit: () => Promise.resolve(), abort: () => Promise.resolve() };
 }
 
-async function start(real = false): Promise<void> {
+async function start(real = false, incompleteGraceMs?: number): Promise<void> {
   creator = await startCreator({
     ctx: context(),
     notifier,
     rescanSeconds: 30,
     parallel: 4,
     ...(real ? {} : { handle: fakeHandle }),
+    ...(incompleteGraceMs === undefined ? {} : { incompleteGraceMs }),
   });
 }
 
@@ -186,6 +187,18 @@ describe('the creator daemon', () => {
     expect(calls.map((call) => call.text)).toEqual([text]);
     expect(await readdir(join(state, 'failed'))).toEqual([]);
   }, 20_000);
+
+  it('judges a truncated request once it stayed unchanged for the grace period: rejected as malformed', async () => {
+    await start(true, 1500);
+    await drop('cut.json', valid().slice(0, 40));
+    await drop('empty.json', '');
+    for (const id of ['cut', 'empty']) {
+      const { dir, verdict } = await verdictOf(id);
+      expect(dir, id).toBe('failed');
+      expect(verdict.outcome, id).toBe('rejected');
+      expect(verdict.reasons, id).toEqual([expect.stringMatching(/^malformed JSON at line \d+, column \d+: /)]);
+    }
+  });
 
   it('hands requests of one database on in arrival order, each with the bytes it read', async () => {
     await start();

@@ -22,9 +22,9 @@ export function registerCreator(program: Command): void {
     .option('--unit-dir <dir>', 'where the per-project drop-ins go', DEFAULT_UNIT_DIR)
     .option(
       '--settle-seconds <n>',
-      'how long to wait for a started unit to become active before the verdict',
+      'how long a started worker has to report READY; later, the change is rolled back and the verdict is failed',
       positiveSeconds,
-      10,
+      20,
     )
     .option(
       '--rescan-seconds <n>',
@@ -37,11 +37,13 @@ export function registerCreator(program: Command): void {
       'after',
       `
 Runs as root (it writes drop-ins and drives systemctl). Requests for one database are handled one
-at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/.
-Only regular files are read (links never followed), once unchanged for 0.5 s and at most 1 MiB;
+at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/. A change
+is accepted only once the new worker reported READY; otherwise it is rolled back. One creator per
+state folder (<state-dir>/creator.lock holds its pid).
+Only regular files are read (links never followed), once unchanged for 0.25 s and at most 1 MiB;
 anything else is refused unread. A request the creator died on twice is quarantined.
-Exit codes: 0 stopped by SIGTERM; 2 wrong usage (an unknown option, a bad value); 78 the private
-defaults are invalid.`,
+Exit codes: 0 stopped by SIGTERM; 1 another creator already handles the state folder;
+2 wrong usage (an unknown option, a bad value); 78 the private defaults are invalid.`,
     )
     .action(
       async (
@@ -57,14 +59,23 @@ defaults are invalid.`,
         // Verdicts and the log quote workers and requests: the creator redacts the same secrets they do.
         const unredacted = await registerCredentialSecrets(configDir);
         if (unredacted) logger.warn(`verdicts are redacted of URL passwords only: ${unredacted}`);
-        const [{ startCreator }, { createSystemctl }, { createNotifier }, { UnitStates }, { Coalescer }] =
-          await Promise.all([
-            import('../../creator/daemon.js'),
-            import('../../systemd/systemctl.js'),
-            import('../../systemd/notify.js'),
-            import('../../creator/unit-states.js'),
-            import('../../creator/coalesce.js'),
-          ]);
+        const [
+          { startCreator },
+          { createSystemctl },
+          { createNotifier },
+          { UnitStates },
+          { Coalescer },
+          { acquireStateLock },
+        ] = await Promise.all([
+          import('../../creator/daemon.js'),
+          import('../../systemd/systemctl.js'),
+          import('../../systemd/notify.js'),
+          import('../../creator/unit-states.js'),
+          import('../../creator/coalesce.js'),
+          import('../../creator/lock.js'),
+        ]);
+        // One creator per state folder: a second one (another unit_prefix, a manual run) stops here.
+        const lock = acquireStateLock(stateDir);
         const systemctl = createSystemctl();
         const reload = new Coalescer(() => systemctl.daemonReload());
         const notifier = createNotifier();
@@ -92,6 +103,7 @@ defaults are invalid.`,
         await notifier.stopping();
         await creator.close();
         shutdown.dispose();
+        lock.release();
         logger.info('creator stopped');
       },
     );

@@ -1,4 +1,6 @@
-// `db-proxy query <database> --monitory NAME`: pivot rows back, point ids decoded, one column per point.
+// `db-proxy query <database> --monitory NAME`: pivot rows back, point ids decoded, one column per point,
+// streamed from a cursor to stdout (with its back-pressure) so that any range fits in memory.
+import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { credentialsPath, loadCredentials } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
@@ -31,7 +33,7 @@ export function registerQuery(program: Command): void {
     .addOption(
       new Option('--last <n>', 'the newest n waves (default 10)').argParser(positiveInteger).conflicts(['from', 'to']),
     )
-    .option('--from <time>', 'first wave: unix seconds or ISO date', unixTime)
+    .option('--from <time>', 'first wave: unix seconds or ISO date (any range: rows are streamed)', unixTime)
     .option('--to <time>', 'last wave: unix seconds or ISO date', unixTime)
     .option('--points <ids>', 'only these point ids, comma-separated')
     .addOption(new Option('--json', 'print the rows as JSON').conflicts(['csv', 'format']))
@@ -44,23 +46,31 @@ export function registerQuery(program: Command): void {
     )
     .action(async (database: string, flags: QueryFlags, command: Command) => {
       const format = flags.json ? 'json' : flags.csv ? 'csv' : (flags.format ?? 'table');
+      const { formatPivotStream } = await import('../../query/format.js');
+      const query = {
+        database,
+        monitory: flags.monitory,
+        ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
+        ...(flags.measures !== undefined ? { measures: flags.measures } : {}),
+        ...(flags.last !== undefined ? { last: flags.last } : {}),
+        ...(flags.from !== undefined ? { from: flags.from } : {}),
+        ...(flags.to !== undefined ? { to: flags.to } : {}),
+        ...(flags.points !== undefined ? { points: flags.points.split(',').filter((p) => p !== '') } : {}),
+      };
       const { configDir } = globalOptions(command);
       const defaults = await loadDefaults(configDir);
       const credentials = await loadCredentials(credentialsPath(configDir));
-      const { openPivotReader, formatPivotRows } = await import('../../query/pivot-rows.js');
+      const { openPivotReader } = await import('../../query/reader.js');
       const reader = openPivotReader({ url: credentials.MONGO_URL, database: defaults.mongo_database });
       try {
-        const result = await reader.query({
-          database,
-          monitory: flags.monitory,
-          ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
-          ...(flags.measures !== undefined ? { measures: flags.measures } : {}),
-          ...(flags.last !== undefined ? { last: flags.last } : {}),
-          ...(flags.from !== undefined ? { from: flags.from } : {}),
-          ...(flags.to !== undefined ? { to: flags.to } : {}),
-          ...(flags.points !== undefined ? { points: flags.points.split(',').filter((p) => p !== '') } : {}),
+        const resolved = await reader.resolve(query);
+        const chunks = formatPivotStream(() => reader.streamRows(resolved), format, {
+          ...(resolved.points ? { points: resolved.points } : {}),
+          onNotice: (message) => process.stderr.write(`db-proxy: warning: ${message}\n`),
         });
-        process.stdout.write(formatPivotRows(result, format));
+        for await (const chunk of chunks) {
+          if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        }
       } finally {
         await reader.close();
       }
