@@ -174,7 +174,7 @@ async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: nu
   }
   let plan: ProjectPlan;
   try {
-    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId);
+    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId, new Date(), ctx.configDir);
   } catch (error) {
     return {
       verdict: verdict('failed', {

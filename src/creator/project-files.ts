@@ -1,7 +1,9 @@
 // What the creator lays out for a project, as pure functions: the project folder's files, the
 // drop-in, and the configuration hash that tells a changed project from an unchanged one.
 import { createHash } from 'node:crypto';
+import { DEFAULT_CREDENTIALS_NAME } from '../config/credentials.js';
 import type { EffectiveConfig } from '../config/effective.js';
+import { DEFAULT_CONFIG_DIR } from '../config/paths.js';
 import type { Request } from '../request/schema.js';
 import { projectUnitName } from '../systemd/escape.js';
 import { renderTemplate } from '../systemd/render.js';
@@ -46,6 +48,7 @@ export function planProject(
   dropInTemplate: string,
   requestId: string,
   now: Date = new Date(),
+  configDir: string = DEFAULT_CONFIG_DIR,
 ): ProjectPlan {
   const unit = projectUnitName(effective.unitPrefix, request.database);
   const configHash = createHash('sha256')
@@ -61,6 +64,8 @@ export function planProject(
     server: request.server,
     syslogIdentifier: `${effective.unitPrefix}-${request.database}`,
     configHash,
+    configDir,
+    mysqlCredentials: effective.mysql.credentials ?? DEFAULT_CREDENTIALS_NAME,
   });
   const state: ProjectState = {
     database: request.database,
