@@ -2,6 +2,7 @@
 import type { Request } from '../request/schema.js';
 import { describeValue } from '../request/describe-value.js';
 import { SERVER_EXPECTATION, parseServer, type ServerAddress } from '../request/server.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import type { Defaults } from './defaults-schema.js';
 import { resolveMysqlServer, type MysqlServerSettings } from './mysql-servers.js';
 
@@ -31,6 +32,8 @@ export function mergeConfig(request: Request, defaults: Defaults): MergeResult {
       ],
     };
   }
+  const unitName = unitNameIssue(defaults.unit_prefix, request.database);
+  if (unitName) return { ok: false, issues: [unitName] };
   return {
     ok: true,
     value: {

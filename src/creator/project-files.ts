@@ -57,13 +57,7 @@ export function planProject(
     .update(dropInTemplate)
     .digest('hex')
     .slice(0, 16);
-  const dropIn = renderTemplate(dropInTemplate, {
-    database: request.database,
-    measures: request.measures,
-    monitories: request.monitory_name_kept.join(', '),
-    server: request.server,
-    syslogIdentifier: `${effective.unitPrefix}-${request.database}`,
-    configHash,
+  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate, {
     configDir,
     mysqlCredentials: effective.mysql.credentials ?? DEFAULT_CREDENTIALS_NAME,
   });
@@ -85,6 +79,41 @@ export function planProject(
       [PROJECT_STATE_FILE]: `${JSON.stringify(state, null, 2)}\n`,
     },
   };
+}
+
+/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
+export function renderDropIn(
+  request: Request,
+  unitPrefix: string,
+  configHash: string,
+  dropInTemplate: string,
+  secrets: DropInSecrets,
+): string {
+  return renderTemplate(dropInTemplate, {
+    database: request.database,
+    measures: request.measures,
+    monitories: request.monitory_name_kept.join(', '),
+    server: request.server,
+    syslogIdentifier: `${unitPrefix}-${request.database}`,
+    configHash,
+    ...secrets,
+  });
+}
+
+/** Which secrets the project's unit loads: mongo.env and credentials.d/<mysqlCredentials>.env of configDir. */
+export interface DropInSecrets {
+  configDir: string;
+  mysqlCredentials: string;
+}
+
+/** The MySQL login a project folder's effective.json names (recovery re-renders drop-ins from folders). */
+export function mysqlCredentialsOf(effectiveJson: string | undefined): string {
+  try {
+    const value = (JSON.parse(effectiveJson ?? '') as { mysql?: { credentials?: unknown } }).mysql?.credentials;
+    return typeof value === 'string' ? value : DEFAULT_CREDENTIALS_NAME;
+  } catch {
+    return DEFAULT_CREDENTIALS_NAME;
+  }
 }
 
 export function parseProjectState(text: string): ProjectState | undefined {

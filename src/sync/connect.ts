@@ -27,6 +27,7 @@ export function connectProject(
       connectTimeoutSeconds: timeout,
       queryTimeoutSeconds: config.sync.query_timeout_seconds,
       wavesPerQuery: config.sync.waves_per_query,
+      digestWavesPerQuery: config.sync.digest_waves_per_query,
       tls: withTls,
     });
   const server = `${config.mysql.host}:${config.mysql.port}`;
@@ -71,30 +72,34 @@ function preferTls(make: (tls: MysqlTlsOptions | undefined) => Source, tls: Mysq
       return run(current);
     }
   };
-  return {
-    readCycles: (monitories, from, limit) => call((s) => s.readCycles(monitories, from, limit)),
-    oldestCycle: (monitory, from) => call((s) => s.oldestCycle(monitory, from)),
-    readMeasures: (waves) => call((s) => s.readMeasures(waves)),
-    ping: () => call((s) => s.ping()),
-    close: () => current.close(),
-  };
+  return around(() => current, call);
 }
 
 function explainTls(source: Source, explain: (error: unknown) => Promise<unknown>): Source {
-  const wrap = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw await explain(error);
-    }
-  };
-  return {
-    readCycles: (monitories, from, limit) => wrap(() => source.readCycles(monitories, from, limit)),
-    oldestCycle: (monitory, from) => wrap(() => source.oldestCycle(monitory, from)),
-    readMeasures: (waves) => wrap(() => source.readMeasures(waves)),
-    ping: () => wrap(() => source.ping()),
-    close: () => source.close(),
-  };
+  return around(
+    () => source,
+    async (run) => {
+      try {
+        return await run(source);
+      } catch (error) {
+        throw await explain(error);
+      }
+    },
+  );
+}
+
+/** Every query of the source through `call`; `close` goes straight to the current source. */
+function around(current: () => Source, call: <T>(run: (source: Source) => Promise<T>) => Promise<T>): Source {
+  type Method = (...args: unknown[]) => Promise<unknown>;
+  const wrapped: Record<string, Method> = {};
+  for (const name of Object.keys(current()) as (keyof Source)[]) {
+    wrapped[name] =
+      name === 'close'
+        ? () => current().close()
+        : (...args) => call((source) => (source[name] as Method).apply(source, args));
+  }
+  // Same keys as Source, each a function of the same signature.
+  return wrapped as unknown as Source;
 }
 
 function hasCode(error: unknown, code: string): boolean {

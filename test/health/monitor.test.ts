@@ -21,6 +21,7 @@ function check(state: MonitorState, observation: Partial<Observation>, now: Date
     ],
     now,
     7200,
+    'sync-host-1',
   );
   for (const alert of alerts) state[alert.project] = alert.next;
   return alerts.map((alert) => alert.kind);
@@ -87,13 +88,15 @@ describe('evaluate', () => {
       ],
       at(1),
       7200,
+      'sync-host-1',
     );
     expect(alerts[0]!.text).toBe(
-      ':warning: db-proxy: p (db-proxy@p.service) is quiet: last heartbeat 3.0 h ago (threshold 120 min); last error: MySQL: ETIMEDOUT',
+      ':warning: db-proxy on sync-host-1: p (db-proxy@p.service) is quiet: last heartbeat 3.0 h ago (threshold 120 min); last error: MySQL: ETIMEDOUT',
     );
     expect(alerts.map((alert) => alert.kind)).toEqual(['overdue', 'new', 'failing']);
+    expect(alerts[1]!.text).toBe(':new: db-proxy on sync-host-1: new project q (db-proxy@q.service)');
     expect(alerts[2]!.text).toBe(
-      ':warning: db-proxy: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
+      ':warning: db-proxy on sync-host-1: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
     );
   });
 });
