@@ -151,7 +151,7 @@ async function handleOrThrow(
   }
   let plan: ProjectPlan;
   try {
-    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId);
+    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId, new Date(), ctx.configDir);
   } catch (error) {
     return done('failed', fields, [`the unit's drop-in cannot be rendered: ${describeError(error)}`]);
   }
@@ -182,8 +182,16 @@ export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
     unitDir: ctx.unitDir,
     dropInTemplate: ctx.dropInTemplate,
     unitOf: (database) => projectUnitName(defaults.unit_prefix, database),
+    configDir: ctx.configDir,
   });
-  const restored = await restoreUnits(host, layout, ctx.unitDir, ctx.dropInTemplate, await listProjects(layout));
+  const restored = await restoreUnits(
+    host,
+    layout,
+    ctx.unitDir,
+    ctx.dropInTemplate,
+    await listProjects(layout),
+    ctx.configDir,
+  );
   for (const unit of restored)
     ctx.logger.warn(`${unit} had a project folder but no drop-in: restored, enabled and started`);
   return results;

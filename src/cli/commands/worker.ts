@@ -17,6 +17,7 @@ import { isSafeIdentifier } from '../../request/identifiers.js';
 import { projectUnitName } from '../../systemd/escape.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
+import { warnExcessPrivileges } from '../../privileges/check.js';
 
 /**
  * A warning when the configuration this worker runs with (the request merged over today's
@@ -163,6 +164,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
           sleep_s: request.sleep_time,
         });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
+        void warnExcessPrivileges(project, logger);
         void beat();
         let failures = 0;
         await runSyncLoop(project.config, {
