@@ -146,6 +146,8 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       if (!(await exists(join(dir, `${verdict.request_id}.verdict.json`)))) {
         await handled_.abort().catch((abortError: unknown) => logger.error(describeError(abortError)));
       }
+      // The creator did not die on this request: the next try must not count as a crash.
+      await attempts.end(name).catch(() => undefined);
     }
     report(verdict, name);
   };
