@@ -178,6 +178,24 @@ describe('the creator daemon', () => {
     expect(calls.map((call) => call.text)).toEqual([valid()]);
   });
 
+  it('moves a refused directory aside even when failed/ already holds an entry of its name', async () => {
+    await mkdir(join(state, 'failed', 'd.json', 'old'), { recursive: true });
+    await start();
+    await mkdir(join(state, 'requests', 'd.json', 'inside'), { recursive: true });
+    expect(await verdictOf('d')).toMatchObject({ dir: 'failed', verdict: { outcome: 'rejected' } });
+    await waitFor(
+      'the directory to leave the drop folder',
+      async () => (await readdir(join(state, 'requests'))).length === 0,
+      {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      },
+    );
+    const failed = await readdir(join(state, 'failed'));
+    expect(failed.filter((name) => /^d\.json\.\d+$/.test(name))).toHaveLength(1);
+    expect(await readdir(join(state, 'failed', 'd.json'))).toEqual(['old']);
+  });
+
   it('judges a slowly written request only once it is complete (half, a 5 s pause, the rest)', async () => {
     await start();
     const text = valid();
