@@ -1,4 +1,5 @@
-// `npm run demo`: db-proxy end to end on this machine, in a throw-away systemd container.
+// `./demo` (`npm run demo` once the machine is set up): db-proxy end to end on this machine, in a
+// throw-away systemd container.
 // Seeds a demo building in MariaDB (300 points, two extraction packages, a day of data), installs
 // db-proxy inside the container with install.sh, submits a request, waits for the documents, shows
 // `db-proxy status`, the unit's `systemctl status` and the last rows through `db-proxy query`,
@@ -157,7 +158,12 @@ async function main(): Promise<void> {
       intervalMs: 200,
     });
     show(`synced into MongoDB after ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-    show((await product.cli([...query, '--last', '2'])).stdout);
+    const latest = await product.cli([...query, '--last', '2']);
+    show(latest.stdout);
+    // The demo's point: the wave just inserted is in what the reader of MongoDB gets.
+    if (latest.exitCode !== 0 || !new RegExp(`^${wave}\\s`, 'm').test(latest.stdout)) {
+      throw new Error(`db-proxy query (exit ${latest.exitCode}) does not show the new wave ${wave}: ${latest.stderr}`);
+    }
     step('done: removing the container, the demo databases and the server');
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => show(`clean-up: ${String(error)}`));

@@ -18,6 +18,8 @@ import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
 import { realFiles, type FilePort } from './files.js';
 import { PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
+import { PROJECT_REQUEST_FILE } from './project-files.js';
+import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
 import { recoverJournals, restoreUnits, type Recovered } from './recover.js';
 import { decideRemoval, decideSync } from './transaction/decide.js';
 import type { Host } from './transaction/host.js';
@@ -38,6 +40,8 @@ export interface ApplyContext {
   units: UnitStates;
   /** How long a started worker has to report READY before the change is rolled back. */
   settleMs: number;
+  /** How long a started worker that has not said anything yet is waited for; default 95 s (TimeoutStartSec=90). */
+  bootMs?: number;
   logger: Logger;
   /** The file operations (tests replace them); default the real, durable ones. */
   files?: FilePort;
@@ -45,7 +49,8 @@ export interface ApplyContext {
 
 function hostOf(ctx: ApplyContext): Host {
   const { systemctl, reload, units, settleMs, logger } = ctx;
-  return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, logger };
+  const bootMs = Math.max(settleMs, ctx.bootMs ?? 95_000);
+  return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, bootMs, logger };
 }
 
 /**
@@ -146,13 +151,23 @@ async function handleOrThrow(
   }
   let plan: ProjectPlan;
   try {
-    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId);
+    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId, new Date(), ctx.configDir);
   } catch (error) {
     return done('failed', fields, [`the unit's drop-in cannot be rendered: ${describeError(error)}`]);
   }
   const decision = decideSync(plan, existing.existing);
   const next = { files: plan.files, dropIn: plan.dropIn };
-  return transact(host, layout, ctx.unitDir, { file, requestId, fields, decision, previous: existing, next }, verdict);
+  const previous = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const dropped = droppedMonitoryNoteOfRequests(previous, plan.files[PROJECT_REQUEST_FILE]);
+  const handled = await transact(
+    host,
+    layout,
+    ctx.unitDir,
+    { file, requestId, fields, decision, previous: existing, next },
+    verdict,
+  );
+  if (dropped && handled.verdict.accepted) handled.verdict.reasons.push(dropped);
+  return handled;
 }
 
 /**
@@ -167,8 +182,16 @@ export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
     unitDir: ctx.unitDir,
     dropInTemplate: ctx.dropInTemplate,
     unitOf: (database) => projectUnitName(defaults.unit_prefix, database),
+    configDir: ctx.configDir,
   });
-  const restored = await restoreUnits(host, layout, ctx.unitDir, ctx.dropInTemplate, await listProjects(layout));
+  const restored = await restoreUnits(
+    host,
+    layout,
+    ctx.unitDir,
+    ctx.dropInTemplate,
+    await listProjects(layout),
+    ctx.configDir,
+  );
   for (const unit of restored)
     ctx.logger.warn(`${unit} had a project folder but no drop-in: restored, enabled and started`);
   return results;

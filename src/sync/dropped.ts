@@ -30,3 +30,32 @@ export function droppedMonitoryNote(
     'their documents stay in MongoDB until retention ages them out'
   );
 }
+
+/** Reads the monitory names kept by a request file's text; undefined when it cannot tell. */
+function keptIn(text: string | undefined): { kept: string[]; database: string; measures: string } | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+    const kept = value.monitory_name_kept;
+    if (!Array.isArray(kept) || typeof value.database !== 'string' || typeof value.measures !== 'string')
+      return undefined;
+    return {
+      kept: kept.filter((name): name is string => typeof name === 'string'),
+      database: value.database,
+      measures: value.measures,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The note for the creator's verdict, from the running project's request file and the new one. */
+export function droppedMonitoryNoteOfRequests(
+  previous: string | undefined,
+  next: string | undefined,
+): string | undefined {
+  const before = keptIn(previous);
+  const after = keptIn(next);
+  if (!before || !after || before.measures !== after.measures) return undefined;
+  return droppedMonitoryNote(before.kept, after.kept, after.database, after.measures);
+}

@@ -114,3 +114,27 @@ describe.runIf(process.getuid?.() === 0)('a full disk under the state folder (a 
     expect(await e.leftovers()).toEqual([]);
   });
 });
+
+it('space reserved for a verdict whose request is no longer under way is released at start', async () => {
+  const e = await env();
+  await writeFile(join(e.layout.failed, '.req-old.verdict.json.reserve'), Buffer.alloc(65536));
+  await e.recover();
+  expect(await e.leftovers()).toEqual([]);
+});
+
+describe('a project folder without its drop-in (install.sh --uninstall, then install.sh)', () => {
+  it('gets its unit back, enabled and started, and the same request is then unchanged', async () => {
+    const e = await env();
+    await e.submit(requestFor(DB));
+    const before = await e.world(DB);
+    const systemctl = e.systemd.systemctl(new Faults());
+    await systemctl.disableNow(e.unit(DB));
+    await rm(join(e.unitDir, `${e.unit(DB)}.d`), { recursive: true });
+    await systemctl.daemonReload();
+    expect(await e.world(DB)).toMatchObject({ dropIn: null, enabled: false, active: false });
+    await e.recover();
+    expect(await e.world(DB)).toEqual(before);
+    expect(e.logs.some((line) => line.includes('restored, enabled and started'))).toBe(true);
+    expect((await e.submit(requestFor(DB))).verdict?.outcome).toBe('unchanged');
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/sync/checkpoint.js';
 import { planChecks } from '../../src/sync/checks.js';
 import { previousCheck } from '../../src/sync/cycle.js';
-import { droppedCollections, droppedMonitoryNote } from '../../src/sync/dropped.js';
+import { droppedCollections, droppedMonitoryNote, droppedMonitoryNoteOfRequests } from '../../src/sync/dropped.js';
 import { NO_DOCUMENTS, retentionDue } from '../../src/sync/retention.js';
 import type { CollectionState } from '../../src/sync/types.js';
 
@@ -84,5 +84,19 @@ describe('dropped monitory names', () => {
     );
     expect(droppedMonitoryNote(['A'], ['A', 'C'], 'db', 'M')).toBeUndefined();
     expect(droppedMonitoryNote(undefined, ['A'], 'db', 'M')).toBeUndefined();
+  });
+});
+
+describe('droppedMonitoryNoteOfRequests', () => {
+  const request = (kept: string[], measures = 'M') =>
+    JSON.stringify({ database: 'db', measures, monitory_name_kept: kept });
+  it('compares the running request with the new one', () => {
+    expect(droppedMonitoryNoteOfRequests(request(['A', 'B']), request(['A']))).toContain(
+      '"B" (collections "db;M;B;<interval>")',
+    );
+    expect(droppedMonitoryNoteOfRequests(undefined, request(['A']))).toBeUndefined();
+    expect(droppedMonitoryNoteOfRequests('not json', request(['A']))).toBeUndefined();
+    // Another measures table: other collections altogether, nothing "dropped" from the old ones.
+    expect(droppedMonitoryNoteOfRequests(request(['A', 'B']), request(['A'], 'N'))).toBeUndefined();
   });
 });

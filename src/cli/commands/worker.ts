@@ -1,14 +1,13 @@
 // `db-proxy worker <project>`: the sync of one project as a systemd service (Type=notify):
-// READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
+// preflight of its source, READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
-import { ExitCode, describeError } from '../../errors.js';
+import { ConfigError, ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
-import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { differingPaths, type EffectiveConfig } from '../../config/effective.js';
@@ -18,6 +17,7 @@ import { isSafeIdentifier } from '../../request/identifiers.js';
 import { projectUnitName } from '../../systemd/escape.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
+import { warnExcessPrivileges } from '../../privileges/check.js';
 
 /**
  * A warning when the configuration this worker runs with (the request merged over today's
@@ -45,20 +45,40 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('run the sync of a project folder as a systemd service (used by db-proxy@.service)')
     .argument('<project>', "the project's database (its folder under the projects folder), or a project folder path")
+    .addHelpText(
+      'after',
+      `
+Before READY the worker checks its source as its MySQL user sees it: the database exists, the
+cycle and measures tables and every configured column exist with usable types, the user can
+SELECT them (a missing index on a wave counter column is a warning). While MySQL or MongoDB do
+not answer it retries, and stays "activating". Exit codes: 0 stopped by SIGTERM; 78 the
+configuration cannot work (the request, defaults.json or the source schema; its problems are in
+the log and in the STATUS= line, one per field, where the creator reads them).`,
+    )
     .action(async (project_: string, _options: unknown, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
       const dir = await resolveProjectDir(project_, configDir, stateDir);
       const request = await readRequestFile(join(dir, PROJECT_REQUEST_FILE));
       const project = await loadProject(request, configDir);
-      const [{ connectProject }, { runSyncLoop }, { Backoff }, { createNotifier }, status, { HealthTracker }] =
-        await Promise.all([
-          import('../../sync/connect.js'),
-          import('../../sync/loop.js'),
-          import('../../sync/backoff.js'),
-          import('../../systemd/notify.js'),
-          import('../../sync/status-line.js'),
-          import('../../health/heartbeat.js'),
-        ]);
+      const [
+        { connectProject },
+        { runSyncLoop },
+        { Backoff },
+        { createNotifier },
+        status,
+        { HealthTracker },
+        { runPreflight },
+        { formatConfigStatus, formatStartingStatus },
+      ] = await Promise.all([
+        import('../../sync/connect.js'),
+        import('../../sync/loop.js'),
+        import('../../sync/backoff.js'),
+        import('../../systemd/notify.js'),
+        import('../../sync/status-line.js'),
+        import('../../health/heartbeat.js'),
+        import('../../preflight/preflight.js'),
+        import('../../preflight/status-line.js'),
+      ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const drift = await configurationDrift(dir, project.config);
       if (drift) logger.warn(drift);
@@ -87,7 +107,7 @@ export function registerWorker(program: Command): void {
           // Logged once per outage, not every interval; the STATUS line says it too.
           if (!heartbeatFailing) logger.error(`heartbeat not written: ${describeError(error)}`);
           heartbeatFailing = true;
-          void notifier.status(redact(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`));
+          void notifier.status(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`);
         }
       };
       const heartbeatTimer = setInterval(() => void beat(), identity.intervalSeconds * 1000);
@@ -101,16 +121,39 @@ export function registerWorker(program: Command): void {
       try {
         // READY only once both databases answer: `systemctl start` then means "syncing".
         const backoff = new Backoff(project.config.sync.retry_initial_seconds, project.config.sync.retry_max_seconds);
+        const access = {
+          host: project.config.mysql.host,
+          port: project.config.mysql.port,
+          user: project.credentials.MYSQL_USER,
+          password: project.credentials.MYSQL_PASSWORD,
+          connectTimeoutSeconds: project.config.sync.connect_timeout_seconds,
+        };
+        const target = {
+          server: request.server,
+          database: request.database,
+          measures: request.measures,
+          schema: project.config.source,
+        };
         while (!shutdown.signal.aborted) {
           try {
+            // Preflight before READY: a source that cannot work exits 78 (no restart) with its
+            // findings in STATUS=, which the creator turns into a `rejected` verdict.
+            const findings = await runPreflight(access, target);
+            if (findings.issues.length > 0) {
+              for (const issue of findings.issues) logger.error(`preflight: ${issue}`);
+              await notifier.status(formatConfigStatus(findings.issues));
+              throw new ConfigError(`the source cannot be synced:\n  ${findings.issues.join('\n  ')}`);
+            }
+            for (const warning of findings.warnings) logger.warn(`preflight: ${warning}`);
             await Promise.all([source.ping(), sink.ping()]);
             break;
           } catch (error) {
+            if (error instanceof ConfigError) throw error;
             const wait = backoff.next();
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);
             void beat();
-            await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
+            await notifier.status(formatStartingStatus(describeError(error), wait));
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
         }
@@ -121,6 +164,7 @@ export function registerWorker(program: Command): void {
           sleep_s: request.sleep_time,
         });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
+        void warnExcessPrivileges(project, logger);
         void beat();
         let failures = 0;
         await runSyncLoop(project.config, {
@@ -141,7 +185,7 @@ export function registerWorker(program: Command): void {
               const before = health.status;
               health.onFailure(error);
               if (before !== health.status) void beat();
-              void notifier.status(redact(status.failureStatus(error, retry, inARow)));
+              void notifier.status(status.failureStatus(error, retry, inARow));
             },
           },
         });
