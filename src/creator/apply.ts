@@ -15,6 +15,7 @@ import { makeVerdict, type Outcome, type Verdict } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { handleOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
 import {
@@ -156,6 +157,9 @@ async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: nu
   }
 
   const submission = parsed.value;
+  if (defaults.orchestrator === 'kubernetes') {
+    return handleOnKubernetes({ layout, defaults, submission, requestId, file, started, logger: ctx.logger });
+  }
   if (submission.action === 'remove') {
     return applyRemoval(ctx, layout, defaults, submission.database, requestId, file, verdict);
   }

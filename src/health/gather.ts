@@ -1,5 +1,5 @@
-// What status and the monitor look at: the project folders, their units (systemctl) and their
-// heartbeats (MongoDB). A source that cannot be read becomes a problem line, not a crash.
+// What status and the monitor look at: the project folders, their units (systemctl, or the
+// Deployments on Kubernetes) and their heartbeats (MongoDB). A source that cannot be read becomes a problem line, not a crash.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { credentialsPath, loadCredentials, type Credentials } from '../config/credentials.js';
@@ -38,13 +38,18 @@ export async function gather(configDir: string, stateDir: string): Promise<Gathe
   const problems: string[] = [];
   const units = new Map<string, UnitInfo>();
   try {
-    const { createSystemctl } = await import('../systemd/systemctl.js');
-    const shown = await createSystemctl().showMany(
-      projects.map((p) => p.unit),
-      ['ActiveState', 'SubState'],
-    );
-    for (const [unit, props] of shown) {
-      units.set(unit, { activeState: props.ActiveState ?? 'unknown', subState: props.SubState ?? 'unknown' });
+    if (defaults.orchestrator === 'kubernetes') {
+      const { kubernetesUnitStates } = await import('./kubernetes-units.js');
+      for (const [unit, info] of await kubernetesUnitStates(defaults, projects)) units.set(unit, info);
+    } else {
+      const { createSystemctl } = await import('../systemd/systemctl.js');
+      const shown = await createSystemctl().showMany(
+        projects.map((p) => p.unit),
+        ['ActiveState', 'SubState'],
+      );
+      for (const [unit, props] of shown) {
+        units.set(unit, { activeState: props.ActiveState ?? 'unknown', subState: props.SubState ?? 'unknown' });
+      }
     }
   } catch (error) {
     problems.push(`unit states unknown: ${describeError(error)}`);
