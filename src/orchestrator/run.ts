@@ -11,7 +11,7 @@ import { projectDir, type StateLayout } from '../intake/layout.js';
 import { makeVerdict, type Outcome, type Verdict } from '../intake/verdict.js';
 import type { Logger } from '../logging/logger.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
-import type { Orchestrator, Prepared, ProjectTarget, WorkerState } from './port.js';
+import type { Observed, Orchestrator, Prepared, ProjectTarget, WorkerState } from './port.js';
 import { commitFolder, installFolder, projectFolderFiles, restoreFolder } from './project-folder.js';
 
 export interface RunContext {
@@ -95,7 +95,8 @@ export async function runSync(
     const reasons = [`the worker's ${orchestrator.kind} objects cannot be built: ${describeError(error)}`];
     return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: noop };
   }
-  const observed = await orchestrator.observe(database);
+  const observed = await observeOrVerdict(orchestrator, database, req, fields);
+  if ('verdict' in observed) return observed;
   const dir = projectDir(ctx.layout, database);
   const state = {
     database,
@@ -147,7 +148,8 @@ export async function runRemoval(
   req: Request_,
 ): Promise<Handled> {
   const fields = { database, unit: orchestrator.workerName(database), action: 'remove' as const };
-  const observed = await orchestrator.observe(database);
+  const observed = await observeOrVerdict(orchestrator, database, req, fields);
+  if ('verdict' in observed) return observed;
   const hadFolder = await exists(projectDir(ctx.layout, database));
   if (observed.configHash === null && !hadFolder) {
     const known = await listFolders(ctx.layout);
@@ -169,6 +171,21 @@ export async function runRemoval(
     await orchestrator.deactivate(database);
     return { outcome: 'removed', state: { activeState: 'inactive', subState: 'removed', detail: 'removed' } };
   });
+}
+
+/** What runs now; when even that cannot be read (API down, access refused), a verdict: nothing was changed. */
+async function observeOrVerdict(
+  orchestrator: Any,
+  database: string,
+  req: Request_,
+  fields: { database: string; unit: string; action: 'sync' | 'remove' },
+): Promise<Observed<unknown> | Handled> {
+  try {
+    return await orchestrator.observe(database);
+  } catch (error) {
+    const reasons = [`nothing was changed: ${describeError(error)}`];
+    return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: () => Promise.resolve() };
+  }
 }
 
 async function inTransaction(

@@ -109,6 +109,20 @@ describe('runSync', () => {
   });
 });
 
+describe('runSync when the orchestrator cannot be read', () => {
+  it('fails with a verdict naming the project and changes nothing', async () => {
+    const memory = memoryOrchestrator(() => true);
+    memory.orchestrator.observe = () => Promise.reject(new Error('403 Forbidden'));
+    const handled = await runSync(memory.orchestrator, { layout, logger }, target(EXAMPLE_REQUEST), req('a'));
+    expect(handled.verdict).toMatchObject({
+      outcome: 'failed',
+      database: EXAMPLE_REQUEST.database,
+      reasons: ['nothing was changed: 403 Forbidden'],
+    });
+    expect(memory.calls).toEqual([]);
+  });
+});
+
 describe('recoverOrchestrated', () => {
   it('rolls back a request whose verdict was never written', async () => {
     const memory = memoryOrchestrator(() => true);
