@@ -56,6 +56,11 @@ function describeAge(seconds: number | null): string {
   return seconds === null ? 'no heartbeat yet' : `last heartbeat ${duration(seconds, 's')} ago`;
 }
 
+/** Where to look: a systemd unit, or a worker on Kubernetes (`deployment/<name>`). */
+function inspect(unit: string): string {
+  return unit.startsWith('deployment/') ? `kubectl describe ${unit}` : `systemctl status ${unit}`;
+}
+
 /** The alerts of one check; projects without an alert keep their state. */
 export function evaluate(
   previous: MonitorState,
@@ -105,7 +110,7 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'unit-failed',
-        text: `:x: db-proxy: the unit of ${who} failed; systemctl status ${observation.unit}${error}`,
+        text: `:x: db-proxy: the unit of ${who} failed; ${inspect(observation.unit)}${error}`,
         next,
       });
     } else {
