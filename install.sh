@@ -88,6 +88,27 @@ fi
 NODE_BIN_DIR="$("$SOURCE_DIR/scripts/ensure-node.sh")"
 export PATH="$NODE_BIN_DIR:$PATH"
 command -v npm >/dev/null || die "npm is needed to install the dependencies (apt-get install npm)"
+
+# A change of unit_prefix in defaults.json: project units keep the name recorded in their folder,
+# so with projects the change is refused (a second creator and duplicate workers would follow);
+# without projects the units of the old prefix are replaced by the new ones.
+NEW_PREFIX="$UNIT_PREFIX"
+if [ -f "$CONFIG_DIR/defaults.json" ]; then
+  NEW_PREFIX="$("$NODE_BIN_DIR/node" -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").replace(/^\uFEFF/,""));process.stdout.write(String(d.unit_prefix||"db-proxy"))' "$CONFIG_DIR/defaults.json")" \
+    || die "cannot read unit_prefix from $CONFIG_DIR/defaults.json. Nothing was changed."
+fi
+if [ -f "$PREFIX/install.env" ] && [ "$NEW_PREFIX" != "$UNIT_PREFIX" ]; then
+  PROJECTS_DIR="$("$NODE_BIN_DIR/node" -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").replace(/^\uFEFF/,""));process.stdout.write(String(d.projects_dir||""))' "$CONFIG_DIR/defaults.json")"
+  PROJECTS_DIR="${PROJECTS_DIR:-$STATE_DIR/projects}"
+  projects="$(find "$PROJECTS_DIR" -mindepth 2 -maxdepth 2 -name project.json -not -path '*/.*' 2>/dev/null | wc -l)"
+  if [ "$projects" -gt 0 ]; then
+    die "unit_prefix changed from $UNIT_PREFIX to $NEW_PREFIX in $CONFIG_DIR/defaults.json, but $projects project(s) run as $UNIT_PREFIX@<database>.service. Set unit_prefix back to $UNIT_PREFIX, or remove the projects first (db-proxy remove <database>), then run install.sh again. Nothing was changed."
+  fi
+  say "unit_prefix changed from $UNIT_PREFIX to $NEW_PREFIX (no projects): replacing the units of $UNIT_PREFIX"
+  systemctl disable --now "${UNIT_PREFIX}-creator.service" "${UNIT_PREFIX}-monitor.service" 2>/dev/null || true
+  rm -f "$UNIT_DIR/${UNIT_PREFIX}@.service" "$UNIT_DIR/${UNIT_PREFIX}-creator.service" "$UNIT_DIR/${UNIT_PREFIX}-monitor.service"
+  systemctl daemon-reload
+fi
 cd "$SOURCE_DIR"
 # npm ci only when the lock file changed since the last install: a re-run stays quick and offline.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -172,10 +193,12 @@ fi
 chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
 chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
 
-# State: the group drops requests (setgid: files keep the group) and reads verdicts and projects;
-# only root (the creator) writes the rest; the journal of requests under way is root's alone.
+# State: the group drops requests (setgid: files keep the group; sticky: only a request's owner
+# can rename or delete it) and reads verdicts and projects; only root (the creator) writes the
+# rest; the journal of requests under way is root's alone. install -d also sets the mode of a
+# folder that exists, so an older install's 2770 drop folder becomes 3770 here.
 install -d -m 0750 -o root -g "$SERVICE_GROUP" "$STATE_DIR"
-install -d -m 2770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
+install -d -m 3770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
 for dir in processed failed projects archive; do
   install -d -m 2750 -o root -g "$SERVICE_GROUP" "$STATE_DIR/$dir"
 done

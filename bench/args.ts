@@ -1,4 +1,16 @@
 // Command-line flags of the benchmark: `npm run bench -- [--monitories N] [--waves N] ...`.
+import { DEFAULT_BASELINE_REV } from './baseline.ts';
+
+export interface SteadyOptions {
+  /** Length of the measured window of live waves. */
+  minutes: number;
+  /** Waves this many times as often as the realistic building (history and live alike). */
+  timeFactor: number;
+  /** The git revision built as the baseline. */
+  baselineRev: string;
+  /** The candidate is told to use TL_measures.id as source.measure_change_column. */
+  changeColumn: boolean;
+}
 
 export interface BenchOptions {
   monitories: number;
@@ -8,8 +20,10 @@ export interface BenchOptions {
   latencyWaves: number;
   json: boolean;
   skipDouble: boolean;
-  /** insertMany calls in flight at once while measuring the write limit. */
-  writeInFlight: number;
+  /** insertMany calls in flight while measuring the write limit: each is measured, the best is the limit. */
+  writeInFlight: number[];
+  /** Set by --steady: the steady-state benchmark instead of the backfill benchmark. */
+  steady: SteadyOptions | null;
   /** Merged into defaults.json of every db-proxy run, e.g. {"sync": {"waves_per_query": 64}}. */
   defaults: Record<string, unknown>;
   /** When set, the first backfill runs under `node --cpu-prof --cpu-prof-dir DIR`. */
@@ -25,14 +39,22 @@ const USAGE = `usage: npm run bench -- [options]
   --waves N            waves per monitory name (default 2000)
   --points N           points per wave (default 250)
   --latency-waves N    new waves committed to measure the incremental latency (default 20)
-  --write-in-flight N  insertMany batches in flight for the write limit (default 1)
+  --write-in-flight L  insertMany batches in flight for the write limit, each measured, the best
+                       is the limit (default 1,2,4)
   --defaults JSON      merged into db-proxy's defaults.json, e.g. '{"sync":{"waves_per_query":64}}'
   --cpu-prof DIR       run the first backfill under node --cpu-prof, profiles written to DIR
   --node-arg FLAG      extra node flag for both backfill runs (repeatable), e.g. --node-arg=--trace-gc
   --latency-probe M    auto (default), findOne or checkpoint: how a new wave is seen arriving in MongoDB
   --json               print the figures as one JSON object
   --skip-double        skip the backfill of the doubled data set (RSS growth)
-  --help               this text`;
+  --help               this text
+
+steady state (MySQL's load in MariaDB's user statistics, candidate beside baseline):
+  --steady             the realistic building: backfill, then live waves for the window
+  --steady-minutes N   the window of live waves (default 10)
+  --time-factor K      waves K times as often, over the whole retention (default 1: real time)
+  --baseline-rev REV   git revision built as the baseline (default ${DEFAULT_BASELINE_REV}: today's policy)
+  --change-column      the candidate uses TL_measures.id as source.measure_change_column`;
 
 export class UsageError extends Error {}
 
@@ -44,7 +66,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     latencyWaves: 20,
     json: false,
     skipDouble: false,
-    writeInFlight: 1,
+    writeInFlight: [1, 2, 4],
+    steady: null,
     defaults: {},
     cpuProfDir: undefined,
     nodeArgs: [],
@@ -55,7 +78,12 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     '--waves': 'waves',
     '--points': 'points',
     '--latency-waves': 'latencyWaves',
-    '--write-in-flight': 'writeInFlight',
+  };
+  const steady: SteadyOptions = { minutes: 10, timeFactor: 1, baselineRev: DEFAULT_BASELINE_REV, changeColumn: false };
+  let wantSteady = false;
+  const steadyNumbers: Record<string, 'minutes' | 'timeFactor'> = {
+    '--steady-minutes': 'minutes',
+    '--time-factor': 'timeFactor',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -66,6 +94,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     }
     if (arg === '--skip-double') {
       options.skipDouble = true;
+      continue;
+    }
+    if (arg === '--steady' || arg === '--change-column') {
+      wantSteady = true;
+      if (arg === '--change-column') steady.changeColumn = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -79,6 +112,37 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         );
       }
       options.latencyProbe = text;
+      continue;
+    }
+    const steadyKey = steadyNumbers[flag];
+    if (steadyKey !== undefined) {
+      const text = inline ?? argv[++i];
+      const value = Number(text);
+      const max = steadyKey === 'timeFactor' ? 60 : 24 * 60;
+      if (text === undefined || !Number.isInteger(value) || value < 1 || value > max)
+        throw new UsageError(`${flag}: expected a whole number from 1 to ${max}, got ${JSON.stringify(text ?? '')}`);
+      steady[steadyKey] = value;
+      wantSteady = true;
+      continue;
+    }
+    if (flag === '--write-in-flight') {
+      const text = inline ?? argv[++i] ?? '';
+      const list = text.split(',').map(Number);
+      if (text === '' || list.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
+        throw new UsageError(
+          `--write-in-flight: expected whole numbers from 1 to 16, comma-separated, got ${JSON.stringify(text)}`,
+        );
+      options.writeInFlight = [...new Set(list)];
+      continue;
+    }
+    if (flag === '--baseline-rev') {
+      const text = inline ?? argv[++i];
+      if (text === undefined || !/^[\w./^~-]{1,100}$/.test(text) || text.startsWith('-'))
+        throw new UsageError(
+          `--baseline-rev: expected a git revision (a commit, tag or branch), got ${JSON.stringify(text ?? '')}`,
+        );
+      steady.baselineRev = text;
+      wantSteady = true;
       continue;
     }
     if (flag === '--defaults' || flag === '--cpu-prof' || flag === '--node-arg') {
@@ -110,6 +174,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     (options as unknown as Record<string, number>)[key] = value;
   }
   if (options.monitories > 100) throw new UsageError('--monitories: at most 100');
+  if (wantSteady) options.steady = steady;
   return options;
 }
 

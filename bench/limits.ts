@@ -80,3 +80,30 @@ export async function measureWriteLimit(
     await drop();
   }
 }
+
+export interface BestWriteLimit extends WriteLimit {
+  inFlight: number;
+  /** Every measured concurrency, in the order measured. */
+  runs: (WriteLimit & { inFlight: number })[];
+}
+
+/**
+ * The server's real write limit: the same documents inserted with 1, 2, 4… batches in flight (the
+ * sync writes with more than one), each into an empty collection; the fastest run is the limit.
+ */
+export async function measureBestWriteLimit(
+  mongoUrl: string,
+  documents: number,
+  points: number,
+  batchSize: number,
+  inFlightList: readonly number[],
+  firstWave: number,
+): Promise<BestWriteLimit> {
+  const runs: BestWriteLimit['runs'] = [];
+  for (const inFlight of inFlightList) {
+    const run = await measureWriteLimit(mongoUrl, documents, points, batchSize, inFlight, firstWave);
+    runs.push({ ...run, inFlight });
+  }
+  const best = runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  return { ...best, runs };
+}

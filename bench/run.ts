@@ -6,20 +6,23 @@
 //   3. the write limit: as many pivot documents inserted with insertMany (32 per batch, unordered);
 //   4. the incremental latency of the sync loop (sleep_time 1 s): commit → readable in MongoDB;
 //   5. the backfill of the doubled data set, for the growth of the peak RSS.
+// With --steady, the steady state of the realistic building instead (bench/steady.ts).
 // Every database, directory and process it creates is removed or stopped on every path.
 // Needs a built product (npx tsc -p tsconfig.json), MariaDB on 127.0.0.1:3306 (root, no password)
 // and MONGO_URL or FerretDB (scripts/ensure-ferretdb.sh).
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, USAGE, parseArgs, type BenchOptions } from './args.ts';
+import { checkBuild, mariadbVersion } from './build-check.ts';
 import { runCleanup } from './cleanup.ts';
-import { connectRoot, createDataset, retentionDays } from './dataset.ts';
+import { createDataset, retentionDays } from './dataset.ts';
 import { measureLatency } from './latency.ts';
-import { measureReadLimit, measureWriteLimit } from './limits.ts';
+import { measureBestWriteLimit, measureReadLimit } from './limits.ts';
 import { provideMongo } from './mongo-server.ts';
 import { backfill, setUpProduct, verifyBackfill } from './product.ts';
 import { renderTable, round, targetsOf, type Figures } from './report.ts';
+import { runSteady } from './steady.ts';
+import { renderSteady } from './steady-render.ts';
 
 const SLEEP_TIME_S = 1;
 const WRITE_BATCH_DOCS = 32;
@@ -33,7 +36,7 @@ const log = (message: string): void => {
 const mb = (kb: number): number => round(kb / 1024, 1);
 
 async function main(options: BenchOptions): Promise<Figures> {
-  checkBuild();
+  checkBuild(projectRoot, cli, log);
   log('starting the MongoDB-compatible server');
   const mongo = await provideMongo(projectRoot);
   log(`MongoDB: ${mongo.description}`);
@@ -61,8 +64,8 @@ async function main(options: BenchOptions): Promise<Figures> {
   const read = await measureReadLimit(dataset.database, lowerBound);
   log(`read limit: ${(read.wallMs / 1000).toFixed(2)} s`);
 
-  // 3. Write limit.
-  const write = await measureWriteLimit(
+  // 3. Write limit: the best of several concurrencies.
+  const write = await measureBestWriteLimit(
     mongo.url,
     dataset.documents,
     dataset.points,
@@ -70,7 +73,7 @@ async function main(options: BenchOptions): Promise<Figures> {
     options.writeInFlight,
     dataset.firstWave,
   );
-  log(`write limit: ${(write.wallMs / 1000).toFixed(2)} s`);
+  for (const w of write.runs) log(`write limit, ${w.inFlight} in flight: ${(w.wallMs / 1000).toFixed(2)} s`);
 
   // 4. Incremental latency on the backfilled data.
   let latency: Figures['latency'] = null;
@@ -158,7 +161,12 @@ async function main(options: BenchOptions): Promise<Figures> {
       wall_s: round(write.wallMs / 1000),
       documents_per_s: round(write.documents / (write.wallMs / 1000), 0),
       batch_docs: WRITE_BATCH_DOCS,
-      in_flight: options.writeInFlight,
+      in_flight: write.inFlight,
+      runs: write.runs.map((w) => ({
+        in_flight: w.inFlight,
+        wall_s: round(w.wallMs / 1000),
+        documents_per_s: round(w.documents / (w.wallMs / 1000), 0),
+      })),
       generation: 'documents generated lazily per batch, inside the timing',
       generation_s: round(write.generationMs / 1000, 3),
     },
@@ -168,35 +176,6 @@ async function main(options: BenchOptions): Promise<Figures> {
   };
   const targets = targetsOf(figures);
   return { ...figures, targets, all_pass: targets.every((t) => t.pass) };
-}
-
-/** The product must be built; a dist older than src/ is measured anyway, with a warning. */
-function checkBuild(): void {
-  if (!existsSync(cli)) throw new Error(`${cli} does not exist: build the product first (npx tsc -p tsconfig.json)`);
-  const built = statSync(cli).mtimeMs;
-  const newest = newestMtime(join(projectRoot, 'src'));
-  if (newest > built)
-    log('warning: src/ changed after dist/ was built; measuring the old build (npx tsc -p tsconfig.json)');
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  if (!existsSync(dir)) return newest;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-async function mariadbVersion(): Promise<string> {
-  const connection = await connectRoot();
-  try {
-    const [rows] = (await connection.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
-    return rows[0]?.v ?? 'unknown';
-  } finally {
-    await connection.end();
-  }
 }
 
 let options: BenchOptions;
@@ -226,9 +205,16 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 let exitCode = 0;
-let figures: Figures | undefined;
+let output: string | undefined;
 try {
-  figures = await main(options);
+  if (options.steady) {
+    checkBuild(projectRoot, cli, log);
+    const steady = await runSteady(projectRoot, cli, options.steady, log);
+    output = options.json ? JSON.stringify(steady, null, 2) : `\n${renderSteady(steady)}`;
+  } else {
+    const figures = await main(options);
+    output = options.json ? JSON.stringify(figures, null, 2) : `\n${renderTable(figures)}`;
+  }
 } catch (error) {
   // After SIGINT/SIGTERM the failure is the clean-up pulling the ground away; the handler exits.
   if (interrupted) await new Promise(() => undefined);
@@ -240,6 +226,5 @@ log('cleaning up');
 const failures = await runCleanup();
 for (const failure of failures) log(`clean-up failed: ${failure}`);
 if (failures.length > 0) exitCode = 1;
-if (figures)
-  process.stdout.write(options.json ? `${JSON.stringify(figures, null, 2)}\n` : `\n${renderTable(figures)}\n`);
+if (output !== undefined) process.stdout.write(`${output}\n`);
 process.exit(exitCode);

@@ -1,4 +1,5 @@
-// `npm run demo`: db-proxy end to end on this machine, in a throw-away systemd container.
+// `./demo` (`npm run demo` once the machine is set up): db-proxy end to end on this machine, in a
+// throw-away systemd container.
 // Seeds a demo building in MariaDB (300 points, two extraction packages, a day of data), installs
 // db-proxy inside the container with install.sh, submits a request, waits for the documents, shows
 // `db-proxy status`, the unit's `systemctl status` and the last rows through `db-proxy query`,

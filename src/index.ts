@@ -7,13 +7,8 @@ export { mergeConfig, type EffectiveConfig } from './config/effective.js';
 export { collectionName } from './sync/naming.js';
 export { encodePointId, decodePointId } from './sync/point-ids.js';
 export type { PivotDocument } from './sync/types.js';
-export {
-  openPivotReader,
-  queryPivot,
-  formatPivotRows,
-  QueryError,
-  type PivotQuery,
-  type PivotRow,
-  type PivotRows,
-} from './query/pivot-rows.js';
+export { QueryError, type PivotQuery, type PivotRow, type PivotRows } from './query/pivot-rows.js';
+export { openPivotReader, queryPivot, type PivotReader } from './query/reader.js';
+export { streamPivotRows, resolvePivotQuery, type ResolvedQuery } from './query/stream.js';
+export { formatPivotRows, formatPivotStream, type PivotFormat } from './query/format.js';
 export { HeartbeatSchema, type Heartbeat, type HealthStatus } from './health/heartbeat.js';

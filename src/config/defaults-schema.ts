@@ -1,7 +1,9 @@
 // The administrator's private defaults (defaults.json): every key optional, with a description and a default.
 import { z } from 'zod';
+import { LISTEN_EXPECTATION, parseListenAddress } from '../health/listen-address.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
+import { MysqlSectionSchema } from './mysql-servers.js';
 
 const identifier = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
@@ -43,8 +45,27 @@ export const SyncTuningSchema = z
       rescan_window_seconds: z
         .number({ error: 'a number of seconds, 0 or more' })
         .min(0, { error: 'a number of seconds, 0 or more' })
-        .default(3600)
-        .describe('Waves this far behind the newest synced one are re-read every cycle, so late measures are merged.'),
+        .optional()
+        .describe(
+          'Ignored, accepted so that older defaults.json files still load: late measures are now found at any age by the digest checks (check_age_fraction, reconcile_interval_seconds).',
+        ),
+      check_age_fraction: z
+        .number({ error: 'a number greater than 0 and at most 1' })
+        .positive({ error: 'a number greater than 0 and at most 1' })
+        .max(1, { error: 'a number greater than 0 and at most 1' })
+        .default(0.1)
+        .describe(
+          'A wave of age A is digest-checked at least every A × this (waves younger than sleep_time ÷ this every cycle), so a change to it reaches MongoDB within about max(2 × sleep_time, A × this).',
+        ),
+      reconcile_interval_seconds: positiveSeconds(
+        21_600,
+        'Every wave in retention is digest-checked at least once in this time, whatever its age.',
+      ),
+      retention_interval_seconds: positiveSeconds(
+        3600,
+        'Retention (deleting documents older than the lower bound) runs at most once in this time per collection, one batch per cycle.',
+      ),
+      digest_waves_per_query: positiveInt(512, 'Waves whose digests one MySQL query computes (one small row each).'),
       waves_per_query: positiveInt(64, 'Waves read from MySQL per query; bounds memory.'),
       writes_in_flight: positiveInt(2, 'Bulk writes to MongoDB under way at once while the next batch is read.'),
       delete_batch_size: positiveInt(1000, 'Documents deleted per batch by retention.'),
@@ -119,6 +140,11 @@ export const DefaultsSchema = z
         .describe('Lowest level logged.'),
       heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
       heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
+      metrics_listen: z
+        .string({ error: LISTEN_EXPECTATION })
+        .refine((value) => parseListenAddress(value) !== undefined, { error: LISTEN_EXPECTATION })
+        .optional()
+        .describe('Where `db-proxy monitor` serves Prometheus metrics (host:port); off when unset.'),
       mongo_database: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
@@ -137,6 +163,7 @@ export const DefaultsSchema = z
         .optional()
         .describe('If set, requests may only name these MySQL servers.'),
       sync: SyncTuningSchema.describe('Sync engine tuning.'),
+      mysql: MysqlSectionSchema.describe('TLS and credentials per MySQL server.'),
       orchestrator: z
         .enum(['systemd', 'kubernetes'], { error: 'one of "systemd", "kubernetes"' })
         .optional()

@@ -2,11 +2,13 @@
 import type { Request } from '../request/schema.js';
 import { describeValue } from '../request/describe-value.js';
 import { SERVER_EXPECTATION, parseServer, type ServerAddress } from '../request/server.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import type { Defaults } from './defaults-schema.js';
+import { resolveMysqlServer, type MysqlServerSettings } from './mysql-servers.js';
 
 export interface EffectiveConfig {
   request: Request;
-  mysql: ServerAddress & { database: string };
+  mysql: ServerAddress & { database: string } & MysqlServerSettings;
   mongoDatabase: string;
   source: Defaults['source'];
   sync: Defaults['sync'];
@@ -30,11 +32,13 @@ export function mergeConfig(request: Request, defaults: Defaults): MergeResult {
       ],
     };
   }
+  const unitName = unitNameIssue(defaults.unit_prefix, request.database);
+  if (unitName) return { ok: false, issues: [unitName] };
   return {
     ok: true,
     value: {
       request,
-      mysql: { ...address, database: request.database },
+      mysql: { ...address, database: request.database, ...resolveMysqlServer(defaults.mysql, address) },
       mongoDatabase: defaults.mongo_database,
       source: defaults.source,
       sync: defaults.sync,

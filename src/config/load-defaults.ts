@@ -27,10 +27,20 @@ export function parseDefaultsText(text: string, path: string): Defaults {
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) =>
     issue.code === 'unrecognized_keys'
-      ? `${[...issue.path, ...issue.keys].join('.')}: unknown key`
-      : `${issue.path.join('.') || '(defaults)'}: got ${describeValue(valueAt(json.value, issue.path))}; expected ${issue.message}`,
+      ? `${fieldPath([...issue.path, ...issue.keys])}: unknown key`
+      : `${fieldPath(issue.path) || '(defaults)'}: got ${describeValue(valueAt(json.value, issue.path))}; expected ${issue.message}`,
   );
   throw new ConfigError(`${path} is not valid:\n  ${lines.join('\n  ')}`);
+}
+
+/** `mysql.servers."db.example:3306".tls`: a key that is not a plain word is quoted. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment) => {
+      const text = String(segment);
+      return /^[A-Za-z0-9_]+$/.test(text) ? text : JSON.stringify(text);
+    })
+    .join('.');
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,34 +1,33 @@
-// Applies one request to the host — project folder, drop-in, daemon-reload, start, restart or
-// removal — behind a journal in inflight/, so that a failure half-way, or a crash of the creator,
-// rolls the project back to exactly where it was. No half-rendered unit is ever enabled: the
-// unit is enabled only after its folder and drop-in are complete.
+// Handles one request: validates it again, merges it over the private defaults, decides what it
+// does from what exists now (transaction/decide.ts) and runs that as a transaction behind a
+// journal (transaction/runner.ts). Every failure is a verdict; nothing is left half-done.
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
 import { loadDefaults } from '../config/load-defaults.js';
 import { mergeConfig } from '../config/effective.js';
 import type { Defaults } from '../config/defaults-schema.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { projectDir, requestIdOf, stateLayout, type StateLayout } from '../intake/layout.js';
-import { makeVerdict, type Outcome, type Verdict } from '../intake/verdict.js';
+import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
 import { handleOnKubernetes } from '../orchestrator/kubernetes/handle.js';
+import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
-import {
-  exists,
-  move,
-  readTextIfExists,
-  removeDirIfEmpty,
-  removeFileIfExists,
-  removeTree,
-  writeFileAtomic,
-} from './files.js';
-import { DROP_IN_FILE, PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
-import type { UnitSnapshot, UnitStates } from './unit-states.js';
+import { realFiles, type FilePort } from './files.js';
+import { PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
+import { PROJECT_REQUEST_FILE } from './project-files.js';
+import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
+import { recoverJournals, restoreUnits, type Recovered } from './recover.js';
+import { decideRemoval, decideSync } from './transaction/decide.js';
+import type { Host } from './transaction/host.js';
+import { noop, observe, transact, type Fields, type Handled, type MakeVerdict } from './transact.js';
+import type { UnitStates } from './unit-states.js';
+
+export type { Handled } from './transact.js';
 
 export interface ApplyContext {
   stateDir: string;
@@ -40,66 +39,24 @@ export interface ApplyContext {
   /** daemon-reload, shared by requests handled at the same time. */
   reload: () => Promise<void>;
   units: UnitStates;
-  /** How long to wait for a started unit to become active before the verdict is written. */
+  /** How long a started worker has to report READY before the change is rolled back. */
   settleMs: number;
   logger: Logger;
+  /** The file operations (tests replace them); default the real, durable ones. */
+  files?: FilePort;
 }
 
-const JournalSchema = z.object({
-  request_id: z.string(),
-  request_file: z.string(),
-  action: z.enum(['sync', 'remove']),
-  database: z.string().refine(isSafeIdentifier),
-  unit: z.string(),
-  unit_dir: z.string(),
-  projects_dir: z.string(),
-  had_project: z.boolean(),
-  previous_drop_in: z.string().nullable(),
-  was_active: z.boolean(),
-  started_at: z.string(),
-});
-
-/** What the creator is in the middle of, written before it changes anything. */
-export type Journal = z.infer<typeof JournalSchema>;
-
-export interface Handled {
-  verdict: Verdict;
-  /** Clean-up once the verdict is on disk: drops the previous folder, archives a removed one. */
-  commit: () => Promise<void>;
+function hostOf(ctx: ApplyContext): Host {
+  const { systemctl, reload, units, settleMs, logger } = ctx;
+  return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, logger };
 }
 
-const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
-
-function isRunning(snapshot: UnitSnapshot): boolean {
-  return RUNNING_STATES.has(snapshot.ActiveState) && snapshot.SubState !== 'auto-restart';
-}
-
-/** Handles one request file: validates it again, then applies it. Never throws: every failure is a verdict. */
-export async function handleRequest(ctx: ApplyContext, file: string): Promise<Handled> {
+/**
+ * Handles one request file, given its text as read once by the drop folder's watcher: validates
+ * it again, then applies it. Never throws: every failure is a verdict.
+ */
+export async function handleRequest(ctx: ApplyContext, file: string, text: string): Promise<Handled> {
   const started = Date.now();
-  try {
-    return await handleRequestOrThrow(ctx, file, started);
-  } catch (error) {
-    // Reached only before anything changed (apply steps roll back themselves): nothing to undo.
-    ctx.logger.error(`request ${basename(file)} failed before any change: ${describeError(error)}`);
-    return {
-      verdict: makeVerdict({
-        request_id: requestIdOf(basename(file)),
-        database: null,
-        unit: null,
-        action: null,
-        outcome: 'failed',
-        reasons: [`nothing was changed: ${describeError(error)}`],
-        unit_state: null,
-        unit_status: null,
-        duration_ms: Date.now() - started,
-      }),
-      commit: () => Promise.resolve(),
-    };
-  }
-}
-
-async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: number): Promise<Handled> {
   const requestId = requestIdOf(basename(file));
   const verdict: MakeVerdict = (outcome, fields, snapshot) =>
     makeVerdict({
@@ -110,416 +67,136 @@ async function handleRequestOrThrow(ctx: ApplyContext, file: string, started: nu
       unit_status: snapshot?.StatusText ? snapshot.StatusText : null,
       duration_ms: Date.now() - started,
     });
-  const noop = (): Promise<void> => Promise.resolve();
-
-  let text: string | undefined;
   try {
-    text = await readTextIfExists(file);
+    return await handleOrThrow(ctx, file, text, requestId, verdict);
   } catch (error) {
-    const reason = `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? describeError(error)}`;
+    // Reached only before anything changed (transactions roll back themselves): nothing to undo.
+    ctx.logger.error(`request ${basename(file)} failed before any change: ${describeError(error)}`);
+    const fields = { database: null, unit: null, action: null };
     return {
-      verdict: verdict('rejected', { database: null, unit: null, action: null, reasons: [reason] }),
+      verdict: verdict('failed', { ...fields, reasons: [`nothing was changed: ${describeError(error)}`] }),
       commit: noop,
+      abort: noop,
     };
   }
-  if (text === undefined) {
-    return {
-      verdict: verdict('rejected', { database: null, unit: null, action: null, reasons: [`${file} vanished`] }),
-      commit: noop,
-    };
-  }
+}
 
+async function handleOrThrow(
+  ctx: ApplyContext,
+  file: string,
+  text: string,
+  requestId: string,
+  verdict: MakeVerdict,
+): Promise<Handled> {
+  const host = hostOf(ctx);
+  const done = (outcome: Outcome, fields: Fields, reasons: string[]): Handled => ({
+    verdict: verdict(outcome, { ...fields, reasons }),
+    commit: noop,
+    abort: noop,
+  });
+  const none = { database: null, unit: null, action: null };
   let defaults: Defaults;
   try {
     defaults = await loadDefaults(ctx.configDir);
   } catch (error) {
-    return {
-      verdict: verdict('failed', {
-        database: guessDatabase(text),
-        unit: null,
-        action: null,
-        reasons: [`the private defaults cannot be read: ${describeError(error)}`],
-      }),
-      commit: noop,
-    };
+    const fields = { ...none, database: guessDatabase(text) };
+    return done('failed', fields, [`the private defaults cannot be read: ${describeError(error)}`]);
   }
   const layout = stateLayout(ctx.stateDir, defaults.projects_dir);
+  const leftAlone = async (database: string): Promise<string[]> =>
+    (await host.files.exists(projectDir(layout, database)))
+      ? [`the running project ${database} was left as it was`]
+      : [];
 
   const parsed = parseSubmissionText(text);
   if (!parsed.ok) {
     const database = guessDatabase(text);
-    const reasons = [...parsed.issues];
     const unit = database ? projectUnitName(defaults.unit_prefix, database) : null;
-    if (database && (await exists(projectDir(layout, database)))) {
-      reasons.push(`the running project ${database} was left as it was`);
-    }
-    return { verdict: verdict('rejected', { database, unit, action: null, reasons }), commit: noop };
+    const reasons = [...parsed.issues, ...(database ? await leftAlone(database) : [])];
+    return done('rejected', { database, unit, action: null }, reasons);
   }
-
   const submission = parsed.value;
   if (defaults.orchestrator === 'kubernetes') {
-    return handleOnKubernetes({ layout, defaults, submission, requestId, file, started, logger: ctx.logger });
+    return handleOnKubernetes({
+      layout,
+      defaults,
+      submission,
+      requestId,
+      file,
+      started: Date.now(),
+      logger: ctx.logger,
+    });
   }
+  const database = submission.action === 'remove' ? submission.database : submission.request.database;
+  const dir = projectDir(layout, database);
+  const state = parseProjectState((await host.files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
+  // A project keeps the unit it was created with: units are addressed by the name its folder records.
+  const unit = state?.unit ?? projectUnitName(defaults.unit_prefix, database);
+  const fields = { database, unit, action: submission.action };
+  // A name systemd refuses is refused before systemctl is asked about it.
+  const tooLong = state ? undefined : unitNameIssue(defaults.unit_prefix, database);
+  if (tooLong) return done('rejected', { ...fields, unit: null }, [tooLong]);
+  const existing = await observe(host, ctx.unitDir, dir, unit, state?.config_hash);
+
   if (submission.action === 'remove') {
-    return applyRemoval(ctx, layout, defaults, submission.database, requestId, file, verdict);
+    const decision = decideRemoval(existing.existing, database, await listProjects(layout));
+    return transact(
+      host,
+      layout,
+      ctx.unitDir,
+      { file, requestId, fields, decision, previous: existing, next: undefined },
+      verdict,
+    );
   }
   const request = submission.request;
-  const unit = projectUnitName(defaults.unit_prefix, request.database);
   const merged = mergeConfig(request, defaults);
-  if (!merged.ok) {
-    const reasons = [...merged.issues];
-    if (await exists(projectDir(layout, request.database))) {
-      reasons.push(`the running project ${request.database} was left as it was`);
-    }
-    return {
-      verdict: verdict('rejected', { database: request.database, unit, action: 'sync', reasons }),
-      commit: noop,
-    };
+  if (!merged.ok) return done('rejected', fields, [...merged.issues, ...(await leftAlone(database))]);
+  const planned = projectUnitName(merged.value.unitPrefix, database);
+  if (planned !== unit) {
+    return done('rejected', fields, [
+      `unit_prefix: defaults.json says ${defaults.unit_prefix}, but ${database} runs as ${unit}; set unit_prefix back, or remove the project first`,
+      ...(await leftAlone(database)),
+    ]);
   }
   let plan: ProjectPlan;
   try {
     plan = planProject(request, merged.value, ctx.dropInTemplate, requestId);
   } catch (error) {
-    return {
-      verdict: verdict('failed', {
-        database: request.database,
-        unit,
-        action: 'sync',
-        reasons: [`the unit's drop-in cannot be rendered: ${describeError(error)}`],
-      }),
-      commit: noop,
-    };
+    return done('failed', fields, [`the unit's drop-in cannot be rendered: ${describeError(error)}`]);
   }
-  return applySync(ctx, layout, plan, requestId, file, verdict);
-}
-
-type MakeVerdict = (
-  outcome: Outcome,
-  fields: { database: string | null; unit: string | null; action: 'sync' | 'remove' | null; reasons: string[] },
-  snapshot?: UnitSnapshot,
-) => Verdict;
-
-async function applySync(
-  ctx: ApplyContext,
-  layout: StateLayout,
-  plan: ProjectPlan,
-  requestId: string,
-  file: string,
-  verdict: MakeVerdict,
-): Promise<Handled> {
-  const { database, unit } = plan;
-  const fields = { database, unit, action: 'sync' as const };
-  const dir = projectDir(layout, database);
-  const dropInPath = join(ctx.unitDir, `${unit}.d`, DROP_IN_FILE);
-  const current = parseProjectState((await readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
-  const currentDropIn = await readTextIfExists(dropInPath);
-  const before = await ctx.units.snapshot(unit);
-
-  if (current?.config_hash === plan.configHash && currentDropIn === plan.dropIn) {
-    if (isRunning(before)) {
-      return {
-        verdict: verdict(
-          'unchanged',
-          { ...fields, reasons: ['the configuration is the same as the running one'] },
-          before,
-        ),
-        commit: () => Promise.resolve(),
-      };
-    }
-    // Same settings, but the unit is not running (stopped by hand, or failed): submitting again starts it.
-    try {
-      await ctx.systemctl.enable(unit);
-      await ctx.systemctl.resetFailed(unit);
-      await ctx.systemctl.start(unit);
-      const settled = await ctx.units.waitSettled(unit, ctx.settleMs);
-      const reasons = [`the configuration is unchanged; the unit was ${before.ActiveState}, so it was started again`];
-      if (settled.state === 'failed') {
-        return {
-          verdict: verdict(
-            'failed',
-            { ...fields, reasons: [...reasons, workerFailure(unit, settled.snapshot)] },
-            settled.snapshot,
-          ),
-          commit: () => Promise.resolve(),
-        };
-      }
-      return { verdict: verdict('started', { ...fields, reasons }, settled.snapshot), commit: () => Promise.resolve() };
-    } catch (error) {
-      return {
-        verdict: verdict('failed', { ...fields, reasons: [describeError(error)] }),
-        commit: () => Promise.resolve(),
-      };
-    }
-  }
-
-  const journal: Journal = {
-    request_id: requestId,
-    request_file: file,
-    action: 'sync',
-    database,
-    unit,
-    unit_dir: ctx.unitDir,
-    projects_dir: layout.projects,
-    had_project: await exists(dir),
-    previous_drop_in: currentDropIn ?? null,
-    was_active: isRunning(before),
-    started_at: new Date().toISOString(),
-  };
-  const isNew = !journal.had_project && currentDropIn === undefined;
-  return inTransaction(ctx, layout, journal, fields, verdict, async () => {
-    await installProjectFolder(layout, database, plan.files);
-    await writeFileAtomic(dropInPath, plan.dropIn, 0o644);
-    await ctx.reload();
-    await ctx.systemctl.enable(unit);
-    if (journal.was_active) {
-      await ctx.systemctl.restart(unit);
-    } else {
-      await ctx.systemctl.resetFailed(unit);
-      await ctx.systemctl.start(unit);
-    }
-    const settled = await ctx.units.waitSettled(
-      unit,
-      ctx.settleMs,
-      journal.was_active ? before.InvocationID : undefined,
-    );
-    if (settled.state === 'failed') throw new Error(workerFailure(unit, settled.snapshot));
-    const reasons =
-      settled.state === 'active'
-        ? []
-        : [
-            `the unit is still ${settled.snapshot.ActiveState} after ${Math.round(ctx.settleMs / 1000)} s (it becomes active once MySQL and MongoDB answer)`,
-          ];
-    return { outcome: isNew ? 'started' : 'restarted', reasons, snapshot: settled.snapshot };
-  });
-}
-
-async function applyRemoval(
-  ctx: ApplyContext,
-  layout: StateLayout,
-  defaults: Defaults,
-  database: string,
-  requestId: string,
-  file: string,
-  verdict: MakeVerdict,
-): Promise<Handled> {
-  const unit = projectUnitName(defaults.unit_prefix, database);
-  const fields = { database, unit, action: 'remove' as const };
-  const dir = projectDir(layout, database);
-  const dropInPath = join(ctx.unitDir, `${unit}.d`, DROP_IN_FILE);
-  const currentDropIn = await readTextIfExists(dropInPath);
-  const hadProject = await exists(dir);
-  if (!hadProject && currentDropIn === undefined) {
-    const known = await listProjects(layout);
-    return {
-      verdict: verdict('rejected', {
-        ...fields,
-        reasons: [`there is no project ${database}; projects: ${known.length > 0 ? known.join(', ') : '(none)'}`],
-      }),
-      commit: () => Promise.resolve(),
-    };
-  }
-  const before = await ctx.units.snapshot(unit);
-  const journal: Journal = {
-    request_id: requestId,
-    request_file: file,
-    action: 'remove',
-    database,
-    unit,
-    unit_dir: ctx.unitDir,
-    projects_dir: layout.projects,
-    had_project: hadProject,
-    previous_drop_in: currentDropIn ?? null,
-    was_active: isRunning(before),
-    started_at: new Date().toISOString(),
-  };
-  return inTransaction(ctx, layout, journal, fields, verdict, async () => {
-    await ctx.systemctl.disableNow(unit);
-    await ctx.systemctl.resetFailed(unit);
-    await removeFileIfExists(dropInPath);
-    await removeDirIfEmpty(join(ctx.unitDir, `${unit}.d`));
-    await ctx.reload();
-    return { outcome: 'removed', reasons: [], snapshot: await ctx.units.snapshot(unit) };
-  });
-}
-
-/**
- * Writes the journal, then applies: success keeps the changes until the caller has filed the
- * verdict and commits; any failure rolls back at once.
- */
-async function inTransaction(
-  ctx: ApplyContext,
-  layout: StateLayout,
-  journal: Journal,
-  fields: { database: string; unit: string; action: 'sync' | 'remove' },
-  verdict: MakeVerdict,
-  apply: () => Promise<{ outcome: Outcome; reasons: string[]; snapshot: UnitSnapshot }>,
-): Promise<Handled> {
-  await writeJournal(layout, journal);
-  try {
-    const done = await apply();
-    return {
-      verdict: verdict(done.outcome, { ...fields, reasons: done.reasons }, done.snapshot),
-      commit: () => commitJournal(layout, journal),
-    };
-  } catch (error) {
-    const rolledBack = await rollback(ctx, layout, journal);
-    return {
-      verdict: verdict('failed', { ...fields, reasons: [describeError(error), ...rolledBack] }),
-      commit: () => Promise.resolve(),
-    };
-  }
-}
-
-function workerFailure(unit: string, snapshot: UnitSnapshot): string {
-  const status =
-    snapshot.ExecMainStatus && snapshot.ExecMainStatus !== '0' ? ` with status ${snapshot.ExecMainStatus}` : '';
-  const hint = snapshot.ExecMainStatus === '78' ? ' (78: a configuration problem)' : '';
-  const last = snapshot.StatusText ? `; its last status: ${snapshot.StatusText}` : '';
-  return `the worker of ${unit} exited${status}${hint} (${snapshot.Result || snapshot.SubState})${last}; see journalctl -u ${unit}`;
-}
-
-/** Writes the new project folder beside the old one, then swaps it in with two renames. */
-async function installProjectFolder(
-  layout: StateLayout,
-  database: string,
-  files: Record<string, string>,
-): Promise<void> {
-  const dir = projectDir(layout, database);
-  const staging = stagingDir(layout, database);
-  const previous = previousDir(layout, database);
-  await removeTree(staging);
-  for (const [name, text] of Object.entries(files)) await writeFileAtomic(join(staging, name), text, 0o640);
-  if (await exists(dir)) {
-    await removeTree(previous);
-    await move(dir, previous);
-  }
-  await move(staging, dir);
-}
-
-function stagingDir(layout: StateLayout, database: string): string {
-  return join(layout.projects, `.staging-${database}`);
-}
-
-function previousDir(layout: StateLayout, database: string): string {
-  return join(layout.projects, `.previous-${database}`);
-}
-
-function journalPath(layout: StateLayout, database: string): string {
-  return join(layout.inflight, `${database}.json`);
-}
-
-async function writeJournal(layout: StateLayout, journal: Journal): Promise<void> {
-  await writeFileAtomic(journalPath(layout, journal.database), `${JSON.stringify(journal, null, 2)}\n`, 0o600);
-}
-
-/** The request is done and its verdict is on disk: drop what the roll-back would have needed. */
-async function commitJournal(layout: StateLayout, journal: Journal): Promise<void> {
-  if (journal.action === 'remove') {
-    const dir = projectDir(layout, journal.database);
-    if (await exists(dir)) {
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '');
-      await move(dir, join(layout.archive, `${journal.database}-${stamp}`));
-    }
-  }
-  await removeTree(previousDir(layout, journal.database));
-  await removeTree(stagingDir(layout, journal.database));
-  await removeFileIfExists(journalPath(layout, journal.database));
-}
-
-/**
- * Puts the project back as the journal found it: drop-in, folder, unit state. Each step runs even
- * when an earlier one failed; returns one line per step for the verdict.
- */
-export async function rollback(ctx: ApplyContext, layout: StateLayout, journal: Journal): Promise<string[]> {
-  const lines: string[] = [];
-  const step = async (what: string, action: () => Promise<void>): Promise<void> => {
-    try {
-      await action();
-    } catch (error) {
-      lines.push(`roll-back step failed (${what}): ${describeError(error)}`);
-      ctx.logger.error(`roll-back of ${journal.database}: ${what} failed`, { error: describeError(error) });
-    }
-  };
-  const dropInDir = join(journal.unit_dir, `${journal.unit}.d`);
-  const dropInPath = join(dropInDir, DROP_IN_FILE);
-  const dir = projectDir(layout, journal.database);
-  const previous = previousDir(layout, journal.database);
-
-  if (journal.action === 'sync' && !journal.had_project) {
-    // A new project: nothing of it may stay enabled.
-    await step('stop and disable the new unit', () => ctx.systemctl.disableNow(journal.unit).catch(() => undefined));
-  }
-  await step('restore the drop-in', async () => {
-    if (journal.previous_drop_in === null) {
-      await removeFileIfExists(dropInPath);
-      await removeDirIfEmpty(dropInDir);
-    } else {
-      await writeFileAtomic(dropInPath, journal.previous_drop_in, 0o644);
-    }
-  });
-  await step('restore the project folder', async () => {
-    if (await exists(previous)) {
-      await removeTree(dir);
-      await move(previous, dir);
-    } else if (!journal.had_project) {
-      await removeTree(dir);
-    }
-    await removeTree(stagingDir(layout, journal.database));
-  });
-  await step('daemon-reload', () => ctx.reload());
-  await step('reset the unit', () => ctx.systemctl.resetFailed(journal.unit));
-  if (journal.had_project && journal.was_active) {
-    await step('start the previous configuration again', async () => {
-      await ctx.systemctl.enable(journal.unit);
-      await ctx.systemctl.restart(journal.unit);
-    });
-  }
-  await step('remove the journal', () => removeFileIfExists(journalPath(layout, journal.database)));
-  lines.unshift(
-    journal.had_project
-      ? `rolled back: ${journal.unit} runs the previous configuration${journal.was_active ? '' : ' (it was not running before either)'}`
-      : `rolled back: no unit and no folder were left for ${journal.database}`,
+  const decision = decideSync(plan, existing.existing);
+  const next = { files: plan.files, dropIn: plan.dropIn };
+  const previous = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const dropped = droppedMonitoryNoteOfRequests(previous, plan.files[PROJECT_REQUEST_FILE]);
+  const handled = await transact(
+    host,
+    layout,
+    ctx.unitDir,
+    { file, requestId, fields, decision, previous: existing, next },
+    verdict,
   );
-  return lines;
+  if (dropped && handled.verdict.accepted) handled.verdict.reasons.push(dropped);
+  return handled;
 }
 
 /**
- * On start: requests a killed creator left half-done. One whose verdict was written is finished;
- * any other is rolled back (its request is still in the drop folder and is handled again).
+ * On start: requests a killed creator left half-done are finished or rolled back; project folders
+ * whose drop-in is gone (a reinstall) get their unit back, enabled and started.
  */
-export async function recoverInflight(
-  ctx: ApplyContext,
-): Promise<{ database: string; request_id: string; result: 'finished' | 'rolled back' }[]> {
+export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
   const defaults = await loadDefaults(ctx.configDir);
   const layout = stateLayout(ctx.stateDir, defaults.projects_dir);
-  let names: string[];
-  try {
-    names = (await readdir(layout.inflight)).filter((name) => name.endsWith('.json'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const results: { database: string; request_id: string; result: 'finished' | 'rolled back' }[] = [];
-  for (const name of names) {
-    const path = join(layout.inflight, name);
-    const parsed = JournalSchema.safeParse(JSON.parse((await readTextIfExists(path)) ?? 'null'));
-    if (!parsed.success) {
-      ctx.logger.error(`ignoring an unreadable journal ${path}; check that project by hand`);
-      continue;
-    }
-    const journal = parsed.data;
-    const journalLayout = { ...layout, projects: journal.projects_dir };
-    const done = await exists(join(layout.processed, `${journal.request_id}.verdict.json`));
-    if (done) {
-      await commitJournal(journalLayout, journal);
-      if (await exists(journal.request_file))
-        await move(journal.request_file, join(layout.processed, basename(journal.request_file)));
-      results.push({ database: journal.database, request_id: journal.request_id, result: 'finished' });
-    } else {
-      await rollback({ ...ctx, unitDir: journal.unit_dir }, journalLayout, journal);
-      results.push({ database: journal.database, request_id: journal.request_id, result: 'rolled back' });
-    }
-  }
+  const host = hostOf(ctx);
+  const results = await recoverJournals(host, layout, {
+    unitDir: ctx.unitDir,
+    dropInTemplate: ctx.dropInTemplate,
+    unitOf: (database) => projectUnitName(defaults.unit_prefix, database),
+  });
+  // On Kubernetes the project folders record Deployments: no systemd unit is missing.
+  if (defaults.orchestrator === 'kubernetes') return results;
+  const restored = await restoreUnits(host, layout, ctx.unitDir, ctx.dropInTemplate, await listProjects(layout));
+  for (const unit of restored)
+    ctx.logger.warn(`${unit} had a project folder but no drop-in: restored, enabled and started`);
   return results;
 }
 

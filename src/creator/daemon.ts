@@ -1,15 +1,24 @@
-// The creator daemon: watches the drop folder (chokidar, plus a periodic re-scan), hands each
-// request to the per-database queue, writes the verdict and moves the request beside it.
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+// The creator daemon: takes each complete request from the drop folder (src/intake/drop-watch.ts),
+// puts it in its database's queue lane at once, handles it with the bytes read, writes the verdict
+// and moves the request beside it. Entries refused unread get a verdict too.
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { loadDefaults } from '../config/load-defaults.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { isRequestFileName, stateLayout } from '../intake/layout.js';
-import { writeVerdict, type Verdict } from '../intake/verdict.js';
+import { AttemptMarkers, MAX_ATTEMPTS } from '../intake/attempts.js';
+import { watchDropFolder } from '../intake/drop-watch.js';
+import { isRequestFileName, requestIdOf, stateLayout } from '../intake/layout.js';
+import { makeVerdict, writeVerdict, type Verdict } from '../intake/verdict.js';
 import type { Notifier } from '../systemd/notify.js';
-import { guessDatabase, handleRequest, listProjects, recoverInflight, type ApplyContext } from './apply.js';
+import {
+  guessDatabase,
+  handleRequest,
+  listProjects,
+  recoverInflight,
+  type ApplyContext,
+  type Handled,
+} from './apply.js';
 import { exists, move } from './files.js';
 import { recoverOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { KeyedQueue } from './queue.js';
@@ -23,6 +32,12 @@ export interface CreatorOptions {
   parallel: number;
   /** Called with every verdict (tests, status). */
   onVerdict?: (verdict: Verdict) => void;
+  /** How a request is handled; handleRequest unless a test says otherwise. */
+  handle?: (ctx: ApplyContext, file: string, text: string) => Promise<Handled>;
+  /** How long a file must stay unchanged before it is read (tests shorten it). */
+  stableMs?: number;
+  /** How long a file whose JSON ends too soon may stay unchanged before it is judged (tests shorten it). */
+  incompleteGraceMs?: number;
 }
 
 export interface Creator {
@@ -32,12 +47,14 @@ export interface Creator {
 
 export async function startCreator(options: CreatorOptions): Promise<Creator> {
   const { ctx, notifier } = options;
+  const handle = options.handle ?? handleRequest;
   const logger: Logger = ctx.logger;
   const defaults = await loadDefaults(ctx.configDir);
   const layout = stateLayout(ctx.stateDir, defaults.projects_dir);
   for (const dir of [layout.processed, layout.failed, layout.projects, layout.archive, layout.inflight]) {
     await mkdir(dir, { recursive: true });
   }
+  await mkdir(layout.attempts, { recursive: true, mode: 0o700 });
   await stat(layout.requests).catch((error: unknown) => {
     throw new Error(`the drop folder ${layout.requests} is missing; run install.sh: ${describeError(error)}`);
   });
@@ -47,9 +64,11 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       project: recovered.database,
     });
   }
+  const attempts = new AttemptMarkers(layout.attempts);
+  await attempts.prune(new Set((await readdir(layout.requests)).filter(isRequestFileName)));
 
   const queue = new KeyedQueue(options.parallel);
-  /** Requests queued or being handled, by file name: events and re-scans may report one twice. */
+  /** Requests queued or being handled, by file name. */
   const pending = new Set<string>();
   let handled = 0;
   let last = '';
@@ -62,38 +81,9 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
     );
   };
 
-  const enqueue = (path: string): void => {
-    const name = basename(path);
-    if (!isRequestFileName(name) || pending.has(name)) return;
-    pending.add(name);
-    void (async () => {
-      // Requests of one database run in order; a request without a readable database gets its own lane.
-      const database = guessDatabase(await readFile(path, 'utf8').catch(() => ''));
-      await queue.push(database ?? `file:${name}`, async () => {
-        try {
-          // A late watcher event for a request already handled and moved away.
-          if (await exists(path)) await handleOne(path);
-        } finally {
-          pending.delete(name);
-          void updateStatus().catch(() => undefined);
-        }
-      });
-    })();
-  };
-
-  const handleOne = async (path: string): Promise<void> => {
-    const handled_ = await handleRequest(ctx, path);
-    const { verdict } = handled_;
-    const dir = verdict.accepted ? layout.processed : layout.failed;
-    try {
-      await writeVerdict(dir, verdict);
-      await move(path, join(dir, basename(path)));
-      await handled_.commit();
-    } catch (error) {
-      logger.error(`cannot file the verdict of ${basename(path)}: ${describeError(error)}`);
-    }
+  const report = (verdict: Verdict, name: string): void => {
     handled += 1;
-    last = `${verdict.database ?? basename(path)} ${verdict.outcome}`;
+    last = `${verdict.database ?? name} ${verdict.outcome}`;
     const fields = {
       project: verdict.database ?? undefined,
       unit: verdict.unit ?? undefined,
@@ -108,34 +98,91 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
     options.onVerdict?.(verdict);
   };
 
-  const rescan = async (): Promise<void> => {
-    const names = (await readdir(layout.requests)).filter(isRequestFileName);
-    // Arrival order: oldest first (names of submitted requests also start with their time).
-    const withTimes = await Promise.all(
-      names.map(async (name) => ({
-        name,
-        mtime: (await stat(join(layout.requests, name)).catch(() => undefined))?.mtimeMs ?? 0,
-      })),
-    );
-    withTimes.sort((a, b) => a.mtime - b.mtime || (a.name < b.name ? -1 : 1));
-    for (const { name } of withTimes) enqueue(join(layout.requests, name));
+  /** A verdict for something that was not handled: refused unread, or quarantined. */
+  const plainVerdict = (name: string, outcome: 'rejected' | 'failed', reasons: string[], database: string | null) =>
+    makeVerdict({
+      request_id: requestIdOf(name),
+      database,
+      unit: null,
+      action: null,
+      outcome,
+      reasons,
+      unit_state: null,
+      unit_status: null,
+      duration_ms: 0,
+    });
+
+  const handleOne = async (path: string, text: string): Promise<void> => {
+    const name = basename(path);
+    // Only its owner can remove it (the drop folder is sticky): a request withdrawn while queued.
+    if (!(await exists(path))) {
+      logger.info(`request ${name} was withdrawn from the drop folder before its turn`);
+      return;
+    }
+    const previous = await attempts.previous(name);
+    let handled_: Handled;
+    if (previous >= MAX_ATTEMPTS) {
+      const reason =
+        `quarantined: the creator stopped ${previous} times while handling this request (out of memory, a crash, or killed), ` +
+        `so it is not handled again; any change under way was rolled back at start`;
+      handled_ = {
+        verdict: plainVerdict(name, 'failed', [reason], guessDatabase(text)),
+        commit: () => Promise.resolve(),
+        abort: () => Promise.resolve(),
+      };
+    } else {
+      await attempts.begin(name, previous + 1);
+      handled_ = await handle(ctx, path, text);
+    }
+    const { verdict } = handled_;
+    const dir = verdict.accepted ? layout.processed : layout.failed;
+    try {
+      await writeVerdict(dir, verdict);
+      await move(path, join(dir, name));
+      await attempts.end(name);
+      await handled_.commit();
+    } catch (error) {
+      logger.error(`cannot file the verdict of ${name}: ${describeError(error)}`);
+      // No change may stay applied without its verdict; the request stays and is handled again.
+      if (!(await exists(join(dir, `${verdict.request_id}.verdict.json`)))) {
+        await handled_.abort().catch((abortError: unknown) => logger.error(describeError(abortError)));
+      }
+    }
+    report(verdict, name);
   };
 
-  // What is already there first, in order; then the watcher (whose initial events are skipped).
-  await rescan();
-  const watcher: FSWatcher = watch(layout.requests, {
-    depth: 0,
-    ignoreInitial: true,
-    // A file copied in by hand is taken once its size stopped changing.
-    awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
-    ignored: (path, stats) => stats?.isFile() === true && !isRequestFileName(basename(path)),
+  const watch = await watchDropFolder({
+    dir: layout.requests,
+    logger,
+    rescanSeconds: options.rescanSeconds,
+    ...(options.stableMs === undefined ? {} : { stableMs: options.stableMs }),
+    ...(options.incompleteGraceMs === undefined ? {} : { incompleteGraceMs: options.incompleteGraceMs }),
+    isPending: (name) => pending.has(name),
+    onRequest: ({ name, path, text }) => {
+      // Synchronously, before any await: the lane and the place in it are fixed in arrival order.
+      pending.add(name);
+      void queue.push(guessDatabase(text) ?? `file:${name}`, async () => {
+        try {
+          await handleOne(path, text);
+        } finally {
+          pending.delete(name);
+          void updateStatus().catch(() => undefined);
+        }
+      });
+    },
+    onRefused: async ({ name, path, reason, keep }) => {
+      const verdict = plainVerdict(name, 'rejected', [reason], null);
+      try {
+        await writeVerdict(layout.failed, verdict);
+        // rename and unlink act on the entry itself, never on what a link points to.
+        if (keep) await rename(path, join(layout.failed, name));
+        else await unlink(path);
+      } catch (error) {
+        logger.error(`cannot file the verdict of ${name}: ${describeError(error)}`);
+      }
+      report(verdict, name);
+    },
   });
-  watcher.on('add', (path) => enqueue(path));
-  watcher.on('error', (error) => logger.error(`watching ${layout.requests} failed: ${describeError(error)}`));
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  const timer = setInterval(() => {
-    rescan().catch((error: unknown) => logger.error(`re-scanning ${layout.requests} failed: ${describeError(error)}`));
-  }, options.rescanSeconds * 1000);
 
   logger.info('creator ready', { requests: layout.requests, projects: (await listProjects(layout)).length });
   await notifier.ready(`watching ${layout.requests}`);
@@ -143,8 +190,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
 
   return {
     async close() {
-      clearInterval(timer);
-      await watcher.close();
+      await watch.close();
       await queue.idle();
     },
   };

@@ -54,14 +54,7 @@ export function planProject(
     .update(dropInTemplate)
     .digest('hex')
     .slice(0, 16);
-  const dropIn = renderTemplate(dropInTemplate, {
-    database: request.database,
-    measures: request.measures,
-    monitories: request.monitory_name_kept.join(', '),
-    server: request.server,
-    syslogIdentifier: `${effective.unitPrefix}-${request.database}`,
-    configHash,
-  });
+  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate);
   const state: ProjectState = {
     database: request.database,
     unit,
@@ -80,6 +73,18 @@ export function planProject(
       [PROJECT_STATE_FILE]: `${JSON.stringify(state, null, 2)}\n`,
     },
   };
+}
+
+/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
+export function renderDropIn(request: Request, unitPrefix: string, configHash: string, dropInTemplate: string): string {
+  return renderTemplate(dropInTemplate, {
+    database: request.database,
+    measures: request.measures,
+    monitories: request.monitory_name_kept.join(', '),
+    server: request.server,
+    syslogIdentifier: `${unitPrefix}-${request.database}`,
+    configHash,
+  });
 }
 
 export function parseProjectState(text: string): ProjectState | undefined {

@@ -41,6 +41,13 @@ const EMPTY: UnitSnapshot = {
   ExecMainStatus: '',
 };
 
+const RUNNING_STATES = new Set(['active', 'activating', 'reloading']);
+
+/** Active (or starting, or reloading), and not waiting for an automatic restart after a failure. */
+export function isRunning(snapshot: UnitSnapshot): boolean {
+  return RUNNING_STATES.has(snapshot.ActiveState) && snapshot.SubState !== 'auto-restart';
+}
+
 /** Pure: what a snapshot says about a unit that was just started. */
 export function classify(snapshot: UnitSnapshot, notInvocation: string | undefined): Settled['state'] {
   if (snapshot.ActiveState === 'failed') return 'failed';

@@ -6,9 +6,10 @@ import { credentialsPath, loadCredentials, type Credentials } from '../config/cr
 import type { Defaults } from '../config/defaults-schema.js';
 import { loadDefaults } from '../config/load-defaults.js';
 import { listProjects } from '../creator/apply.js';
-import { PROJECT_STATE_FILE, parseProjectState } from '../creator/project-files.js';
+import { PROJECT_REQUEST_FILE, PROJECT_STATE_FILE, parseProjectState } from '../creator/project-files.js';
 import { describeError } from '../errors.js';
 import { projectDir, stateLayout } from '../intake/layout.js';
+import { RequestSchema } from '../request/schema.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Heartbeat } from './heartbeat.js';
 import type { ProjectInfo, UnitInfo } from './status.js';
@@ -23,6 +24,8 @@ export interface Gathered {
   now: Date;
   problems: string[];
   heartbeatsRead: boolean;
+  /** False when systemctl could not be asked: every unit state is then unknown. */
+  unitsRead: boolean;
 }
 
 export async function gather(configDir: string, stateDir: string): Promise<Gathered> {
@@ -30,13 +33,23 @@ export async function gather(configDir: string, stateDir: string): Promise<Gathe
   const layout = stateLayout(stateDir, defaults.projects_dir);
   const projects: ProjectInfo[] = [];
   for (const database of await listProjects(layout)) {
-    const state = parseProjectState(
-      await readFile(join(projectDir(layout, database), PROJECT_STATE_FILE), 'utf8').catch(() => ''),
+    const dir = projectDir(layout, database);
+    const state = parseProjectState(await readFile(join(dir, PROJECT_STATE_FILE), 'utf8').catch(() => ''));
+    const request = RequestSchema.safeParse(
+      await readFile(join(dir, PROJECT_REQUEST_FILE), 'utf8')
+        .then((text): unknown => JSON.parse(text))
+        .catch(() => undefined),
     );
-    projects.push({ database, unit: state?.unit ?? projectUnitName(defaults.unit_prefix, database) });
+    projects.push({
+      database,
+      unit: state?.unit ?? projectUnitName(defaults.unit_prefix, database),
+      server: request.success ? request.data.server : null,
+      measures: request.success ? request.data.measures : null,
+    });
   }
   const problems: string[] = [];
   const units = new Map<string, UnitInfo>();
+  let unitsRead = false;
   try {
     if (defaults.orchestrator === 'kubernetes') {
       const { kubernetesUnitStates } = await import('./kubernetes-units.js');
@@ -45,12 +58,20 @@ export async function gather(configDir: string, stateDir: string): Promise<Gathe
       const { createSystemctl } = await import('../systemd/systemctl.js');
       const shown = await createSystemctl().showMany(
         projects.map((p) => p.unit),
-        ['ActiveState', 'SubState'],
+        ['ActiveState', 'SubState', 'NRestarts'],
       );
       for (const [unit, props] of shown) {
-        units.set(unit, { activeState: props.ActiveState ?? 'unknown', subState: props.SubState ?? 'unknown' });
+        const restarts = Number(props.NRestarts);
+        units.set(unit, {
+          activeState: props.ActiveState ?? 'unknown',
+          subState: props.SubState ?? 'unknown',
+          // Absent from systemd before 235 and for units it does not know.
+          restarts:
+            props.NRestarts !== undefined && props.NRestarts !== '' && Number.isInteger(restarts) ? restarts : null,
+        });
       }
     }
+    unitsRead = true;
   } catch (error) {
     problems.push(`unit states unknown: ${describeError(error)}`);
   }
@@ -76,5 +97,5 @@ export async function gather(configDir: string, stateDir: string): Promise<Gathe
   } catch (error) {
     problems.push(`heartbeats unknown: ${describeError(error)}`);
   }
-  return { defaults, credentials, projects, units, heartbeats, now, problems, heartbeatsRead };
+  return { defaults, credentials, projects, units, heartbeats, now, problems, heartbeatsRead, unitsRead };
 }

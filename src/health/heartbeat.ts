@@ -35,7 +35,26 @@ export const HeartbeatSchema = z.object({
    * Absent from the heartbeats of workers older than this field.
    */
   failing_since: z.date().nullable().default(null),
+  /** The worker's clock at the end of the last successful cycle; null before the first. */
+  last_success_at: z.date().nullable().default(null),
+  /**
+   * Counters over the project's whole life, carried over from the previous heartbeat when a worker
+   * starts, so that they never go down (Prometheus counters). Absent from older heartbeats.
+   */
+  totals: z
+    .object({
+      /** Measure rows read from MySQL. */
+      rows_read: z.number(),
+      /** Documents inserted or replaced in MongoDB. */
+      documents_written: z.number(),
+      /** Cycles run, successful or not; a failed attempt to reach the databases at start counts. */
+      cycles: z.number(),
+      cycle_failures: z.number(),
+    })
+    .default({ rows_read: 0, documents_written: 0, cycles: 0, cycle_failures: 0 }),
 });
+
+export type HeartbeatTotals = Heartbeat['totals'];
 
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
@@ -63,9 +82,37 @@ export class HealthTracker {
   lastError: string | null = null;
   lastErrorAt: Date | null = null;
   failingSince: Date | null = null;
+  lastSuccessAt: Date | null = null;
+  totals: HeartbeatTotals = { rows_read: 0, documents_written: 0, cycles: 0, cycle_failures: 0 };
+  private resumed = false;
 
-  onCycle(report: CycleReport): void {
+  /** True once resume() has run: before that a heartbeat would reset the totals. */
+  get hasResumed(): boolean {
+    return this.resumed;
+  }
+
+  /**
+   * Continues the totals of the previous worker's heartbeat (none: from zero). Only the first call
+   * counts; what this worker counted before it is added, not lost.
+   */
+  resume(previous: HeartbeatTotals | null): void {
+    if (this.resumed) return;
+    this.resumed = true;
+    if (!previous) return;
+    this.totals = {
+      rows_read: previous.rows_read + this.totals.rows_read,
+      documents_written: previous.documents_written + this.totals.documents_written,
+      cycles: previous.cycles + this.totals.cycles,
+      cycle_failures: previous.cycle_failures + this.totals.cycle_failures,
+    };
+  }
+
+  onCycle(report: CycleReport, now: Date = new Date()): void {
     this.status = 'ok';
+    this.lastSuccessAt = now;
+    this.totals.cycles += 1;
+    this.totals.rows_read += report.rows;
+    this.totals.documents_written += report.inserted + report.replaced;
     this.cycles += 1;
     this.failuresInARow = 0;
     this.failingSince = null;
@@ -78,6 +125,8 @@ export class HealthTracker {
   onFailure(error: unknown, now: Date = new Date()): void {
     this.status = error instanceof SourceError ? 'degraded' : 'failing';
     this.failuresInARow += 1;
+    this.totals.cycles += 1;
+    this.totals.cycle_failures += 1;
     this.lastError = describeError(error);
     this.lastErrorAt = now;
     this.failingSince ??= now;
@@ -103,6 +152,8 @@ export class HealthTracker {
       last_error: this.lastError,
       last_error_at: this.lastErrorAt,
       failing_since: this.failingSince,
+      last_success_at: this.lastSuccessAt,
+      totals: { ...this.totals },
     };
   }
 }

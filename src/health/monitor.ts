@@ -61,12 +61,16 @@ function inspect(unit: string): string {
   return unit.startsWith('deployment/') ? `kubectl describe ${unit}` : `systemctl status ${unit}`;
 }
 
-/** The alerts of one check; projects without an alert keep their state. */
+/**
+ * The alerts of one check; projects without an alert keep their state. `host` is the machine the
+ * projects run on, named in every text: one Slack channel usually hears many hosts.
+ */
 export function evaluate(
   previous: MonitorState,
   observations: readonly Observation[],
   now: Date,
   overdueSeconds: number,
+  host: string,
 ): Alert[] {
   const alerts: Alert[] = [];
   const at = now.toISOString();
@@ -85,7 +89,7 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'new',
-        text: `:new: db-proxy: new project ${who}`,
+        text: `:new: db-proxy on ${host}: new project ${who}`,
         next: { ...next, state: 'ok' },
       });
       if (state === 'ok') continue;
@@ -96,28 +100,28 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'overdue',
-        text: `:warning: db-proxy: ${who} is quiet: ${describeAge(observation.heartbeatAgeSeconds)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
+        text: `:warning: db-proxy on ${host}: ${who} is quiet: ${describeAge(observation.heartbeatAgeSeconds)} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
         next,
       });
     } else if (state === 'failing') {
       alerts.push({
         project: observation.project,
         kind: 'failing',
-        text: `:warning: db-proxy: ${who} is not syncing: every cycle has failed for ${duration(observation.failingSeconds ?? 0, 'min')} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
+        text: `:warning: db-proxy on ${host}: ${who} is not syncing: every cycle has failed for ${duration(observation.failingSeconds ?? 0, 'min')} (threshold ${Math.round(overdueSeconds / 60)} min)${error}`,
         next,
       });
     } else if (state === 'unit-failed') {
       alerts.push({
         project: observation.project,
         kind: 'unit-failed',
-        text: `:x: db-proxy: the unit of ${who} failed; ${inspect(observation.unit)}${error}`,
+        text: `:x: db-proxy on ${host}: the unit of ${who} failed; ${inspect(observation.unit)}${error}`,
         next,
       });
     } else {
       alerts.push({
         project: observation.project,
         kind: 'recovered',
-        text: `:white_check_mark: db-proxy: ${who} recovered (was ${WAS[was]}); ${describeAge(observation.heartbeatAgeSeconds)}`,
+        text: `:white_check_mark: db-proxy on ${host}: ${who} recovered (was ${WAS[was]}); ${describeAge(observation.heartbeatAgeSeconds)}`,
         next,
       });
     }

@@ -5,15 +5,26 @@ import type { Heartbeat, HealthStatus } from './heartbeat.js';
 export interface ProjectInfo {
   database: string;
   unit: string;
+  /** From the project folder's request.json; null when it cannot be read. */
+  server?: string | null;
+  measures?: string | null;
 }
 
 export interface UnitInfo {
   activeState: string;
   subState: string;
+  /** systemd's NRestarts: automatic restarts since the unit was last started by hand. */
+  restarts?: number | null;
 }
 
-/** failing: the unit failed, the worker says failing, or its heartbeat is overdue. */
-export type ProjectHealth = HealthStatus | 'overdue' | 'unknown';
+/**
+ * failing: the unit failed, the worker says failing, or its cycles have all failed for longer
+ * than the overdue threshold; stopped: the unit is not running; overdue: its heartbeat is late.
+ */
+export type ProjectHealth = HealthStatus | 'overdue' | 'stopped' | 'unknown';
+
+/** Unit states of a project that is meant to run but does not (the unit says nothing else is under way). */
+const STOPPED_STATES = new Set(['inactive', 'deactivating', 'maintenance']);
 
 export interface StatusRow {
   project: string;
@@ -45,10 +56,14 @@ export function buildStatusRows(
     const unitInfo = units.get(unit);
     const unitState = unitInfo ? `${unitInfo.activeState}/${unitInfo.subState}` : 'unknown';
     const age = beat ? Math.max(0, Math.round((now.getTime() - beat.server_time.getTime()) / 1000)) : null;
+    // A worker that heartbeats while every cycle fails (MySQL unreachable for hours) is not syncing.
+    const failingFor = beat?.failing_since ? (now.getTime() - beat.failing_since.getTime()) / 1000 : 0;
     let health: ProjectHealth;
     if (unitInfo?.activeState === 'failed') health = 'failing';
+    else if (unitInfo && STOPPED_STATES.has(unitInfo.activeState)) health = 'stopped';
     else if (!beat) health = 'unknown';
     else if (age !== null && age > overdueSeconds) health = 'overdue';
+    else if (failingFor > overdueSeconds) health = 'failing';
     else health = beat.status;
     return {
       project,
@@ -65,7 +80,7 @@ export function buildStatusRows(
       documents: beat?.documents ?? null,
       heartbeat_age_seconds: age,
       last_error: beat?.last_error ?? null,
-      failing: health === 'failing' || health === 'overdue',
+      failing: health === 'failing' || health === 'overdue' || health === 'stopped',
     };
   });
 }
@@ -85,13 +100,23 @@ const COLOURS: Record<ProjectHealth, string> = {
   degraded: '\x1b[33m',
   failing: '\x1b[31m',
   overdue: '\x1b[31m',
+  stopped: '\x1b[31m',
   unknown: '\x1b[90m',
 };
 
-export function renderStatusTable(rows: readonly StatusRow[], options: { colour: boolean }): string {
+/** With `host`, a HOST column first (`status --fleet`), from each row's `host`. */
+export function renderStatusTable(
+  rows: readonly (StatusRow & { host?: string })[],
+  options: { colour: boolean; host?: boolean },
+): string {
   if (rows.length === 0) return 'no projects\n';
-  const header = ['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'];
+  const hostColumn = options.host === true;
+  const header = [
+    ...(hostColumn ? ['HOST'] : []),
+    ...['PROJECT', 'UNIT', 'HEALTH', 'LAST WAVE', 'WAVE AGE', 'LAG', 'DOCS', 'HEARTBEAT', 'LAST ERROR'],
+  ];
   const cells = rows.map((row) => [
+    ...(hostColumn ? [row.host ?? '-'] : []),
     row.project,
     row.unit_state,
     row.health,

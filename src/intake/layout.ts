@@ -16,6 +16,8 @@ export interface StateLayout {
   archive: string;
   /** The creator's journal of requests under way, for roll-back after a crash. */
   inflight: string;
+  /** Markers of requests being handled, to quarantine one that keeps killing the creator. */
+  attempts: string;
 }
 
 export function stateLayout(stateDir: string, projectsDir?: string): StateLayout {
@@ -27,6 +29,7 @@ export function stateLayout(stateDir: string, projectsDir?: string): StateLayout
     projects: projectsDir ?? join(stateDir, 'projects'),
     archive: join(stateDir, 'archive'),
     inflight: join(stateDir, 'inflight'),
+    attempts: join(stateDir, 'attempts'),
   };
 }
 

@@ -1,8 +1,8 @@
 // The creator's verdict on one request: written as JSON beside the handled request, read back by
 // `db-proxy submit`, and printed for the operator.
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../creator/files.js';
 import { VERDICT_SUFFIX } from './layout.js';
 
 export const OUTCOMES = ['started', 'restarted', 'unchanged', 'removed', 'rejected', 'failed'] as const;
@@ -39,12 +39,18 @@ export function verdictFileName(requestId: string): string {
   return `${requestId}${VERDICT_SUFFIX}`;
 }
 
-/** Writes the verdict atomically, so a reader never sees half of it. */
+/** The space the creator reserved for a verdict before it changed anything (a full disk cannot refuse it). */
+export function verdictReservePath(dir: string, requestId: string): string {
+  return join(dir, `.${verdictFileName(requestId)}.reserve`);
+}
+
+/** Writes the verdict atomically and durably (file and folder flushed), into its reserved space when there is one. */
 export async function writeVerdict(dir: string, verdict: Verdict): Promise<string> {
   const path = join(dir, verdictFileName(verdict.request_id));
-  const temp = join(dir, `.${verdictFileName(verdict.request_id)}.tmp`);
-  await writeFile(temp, `${JSON.stringify(verdict, null, 2)}\n`, { mode: 0o640 });
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(verdict, null, 2)}\n`, {
+    mode: 0o640,
+    reserved: verdictReservePath(dir, verdict.request_id),
+  });
   return path;
 }
 

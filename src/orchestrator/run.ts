@@ -23,6 +23,8 @@ export interface Handled {
   verdict: Verdict;
   /** Clean-up once the verdict is on disk. */
   commit: () => Promise<void>;
+  /** The verdict could not be filed: the change is undone, so nothing is applied without one. */
+  abort: () => Promise<void>;
 }
 
 const journalFields = {
@@ -54,6 +56,8 @@ function journalPath(layout: StateLayout, kind: string, database: string): strin
 }
 
 type Any = Orchestrator<Prepared, unknown>;
+
+const noop = (): Promise<void> => Promise.resolve();
 
 interface Request_ {
   requestId: string;
@@ -87,13 +91,12 @@ export async function runSync(
 ): Promise<Handled> {
   const database = target.request.database;
   const fields = { database, unit: orchestrator.workerName(database), action: 'sync' as const };
-  const noop = (): Promise<void> => Promise.resolve();
   let prepared: Prepared;
   try {
     prepared = orchestrator.prepare(target);
   } catch (error) {
     const reasons = [`the worker's ${orchestrator.kind} objects cannot be built: ${describeError(error)}`];
-    return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: noop };
+    return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: noop, abort: noop };
   }
   const observed = await observeOrVerdict(orchestrator, database, req, fields);
   if ('verdict' in observed) return observed;
@@ -114,7 +117,7 @@ export async function runSync(
       await commitFolder(ctx.layout, database, false);
     }
     const reasons = ['the configuration is the same as the running one'];
-    return { verdict: verdictOf(req, fields, 'unchanged', reasons, observed.state), commit: noop };
+    return { verdict: verdictOf(req, fields, 'unchanged', reasons, observed.state), commit: noop, abort: noop };
   }
   const journal: Journal<unknown> = {
     request_id: req.requestId,
@@ -154,7 +157,7 @@ export async function runRemoval(
   if (observed.configHash === null && !hadFolder) {
     const known = await listFolders(ctx.layout);
     const reasons = [`there is no project ${database}; projects: ${known.length > 0 ? known.join(', ') : '(none)'}`];
-    return { verdict: verdictOf(req, fields, 'rejected', reasons, null), commit: () => Promise.resolve() };
+    return { verdict: verdictOf(req, fields, 'rejected', reasons, null), commit: noop, abort: noop };
   }
   const journal: Journal<unknown> = {
     request_id: req.requestId,
@@ -184,7 +187,7 @@ async function observeOrVerdict(
     return await orchestrator.observe(database);
   } catch (error) {
     const reasons = [`nothing was changed: ${describeError(error)}`];
-    return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: () => Promise.resolve() };
+    return { verdict: verdictOf(req, fields, 'failed', reasons, null), commit: noop, abort: noop };
   }
 }
 
@@ -206,12 +209,19 @@ async function inTransaction(
         await commitFolder(ctx.layout, journal.database, journal.action === 'remove');
         await removeFileIfExists(path);
       },
+      abort: async () => {
+        const lines = await rollback(orchestrator, ctx, journal);
+        ctx.logger.error(
+          `the verdict of ${journal.request_id} could not be written, so the change was undone: ${lines.join('; ')}`,
+        );
+      },
     };
   } catch (error) {
     const lines = await rollback(orchestrator, ctx, journal);
     return {
       verdict: verdictOf(req, fields, 'failed', [describeError(error), ...lines], null),
-      commit: () => Promise.resolve(),
+      commit: noop,
+      abort: noop,
     };
   }
 }

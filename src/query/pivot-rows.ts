@@ -1,11 +1,8 @@
-// Reading pivot rows back for people and programs that do not know MongoDB: find the project's
-// collection, fetch the last N waves or a range, decode the point ids. Also the typed library API.
-import { MongoClient, type Db } from 'mongodb';
-import { DbProxyError, SinkError, describeError } from '../errors.js';
-import { redact } from '../logging/redact.js';
+// Pivot rows as the query API speaks of them: the query, the rows, the choice of the one collection
+// a query means, and pivot documents decoded back into rows (point ids decoded).
+import { DbProxyError } from '../errors.js';
 import { closestKey } from '../request/suggest.js';
 import { decodePointId } from '../sync/point-ids.js';
-import { mongoHosts } from '../sync/sink.js';
 
 export interface PivotQuery {
   /** The project (MySQL database). */
@@ -92,110 +89,28 @@ export function chooseCollection(names: readonly string[], query: PivotQuery): s
   return matching[0]!.name;
 }
 
+/** The document's own fields, beside one field per point. */
+export const OWN_FIELDS: ReadonlySet<string> = new Set(['_id', 'wave_counter', 'ts']);
+
+/** One pivot document as a row; a NULL value stays null, a point missing from the wave is absent. */
+export function toPivotRow(doc: Record<string, unknown>): PivotRow {
+  const values: Record<string, number | null> = {};
+  for (const [field, value] of Object.entries(doc)) {
+    if (OWN_FIELDS.has(field)) continue;
+    values[decodePointId(field)] = typeof value === 'number' ? value : null;
+  }
+  const wave = Number(doc.wave_counter ?? doc._id);
+  return { wave_counter: wave, ts: doc.ts instanceof Date ? doc.ts : new Date(wave * 1000), values };
+}
+
+/** Rows in memory, with the sorted union of their point ids. */
 export function toPivotRows(collection: string, docs: readonly Record<string, unknown>[]): PivotRows {
+  return collectRows(collection, docs.map(toPivotRow));
+}
+
+export function collectRows(collection: string, rows: PivotRow[], only?: readonly string[]): PivotRows {
+  if (only) return { collection, points: [...only], rows };
   const points = new Set<string>();
-  const rows = docs.map((doc) => {
-    const values: Record<string, number | null> = {};
-    for (const [field, value] of Object.entries(doc)) {
-      if (field === '_id' || field === 'wave_counter' || field === 'ts') continue;
-      const point = decodePointId(field);
-      points.add(point);
-      values[point] = typeof value === 'number' ? value : null;
-    }
-    const wave = Number(doc.wave_counter ?? doc._id);
-    return { wave_counter: wave, ts: doc.ts instanceof Date ? doc.ts : new Date(wave * 1000), values };
-  });
+  for (const row of rows) for (const point of Object.keys(row.values)) points.add(point);
   return { collection, points: [...points].sort(), rows };
-}
-
-export async function queryPivot(db: Db, query: PivotQuery): Promise<PivotRows> {
-  if (query.last !== undefined && (query.from !== undefined || query.to !== undefined)) {
-    throw new QueryError('give either --last N or --from/--to, not both');
-  }
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-  const collection = chooseCollection(names, query);
-  const docs = db.collection<Record<string, unknown>>(collection);
-  let found: Record<string, unknown>[];
-  if (query.from !== undefined || query.to !== undefined) {
-    const range: Record<string, number> = {};
-    if (query.from !== undefined) range.$gte = query.from;
-    if (query.to !== undefined) range.$lte = query.to;
-    found = await docs.find({ _id: range }).sort({ _id: 1 }).toArray();
-  } else {
-    found = (
-      await docs
-        .find()
-        .sort({ _id: -1 })
-        .limit(query.last ?? 10)
-        .toArray()
-    ).reverse();
-  }
-  const result = toPivotRows(collection, found);
-  return query.points ? selectPoints(result, query.points) : result;
-}
-
-/** Keeps the given points, in the order given. */
-export function selectPoints(result: PivotRows, points: readonly string[]): PivotRows {
-  const keep = new Set(points);
-  return {
-    collection: result.collection,
-    points: [...points],
-    rows: result.rows.map((row) => ({
-      ...row,
-      values: Object.fromEntries(Object.entries(row.values).filter(([point]) => keep.has(point))),
-    })),
-  };
-}
-
-/** For other Node programs: `const reader = openPivotReader({ url, database: 'db_proxy' })`. */
-export function openPivotReader(options: { url: string; database: string }): {
-  query(query: PivotQuery): Promise<PivotRows>;
-  close(): Promise<void>;
-} {
-  const client = new MongoClient(options.url, { serverSelectionTimeoutMS: 10_000, appName: 'db-proxy-query' });
-  return {
-    async query(query) {
-      try {
-        return await queryPivot(client.db(options.database), query);
-      } catch (error) {
-        if (error instanceof DbProxyError) throw error;
-        throw new SinkError(
-          `MongoDB ${mongoHosts(options.url)} database ${options.database}: query failed: ${redact(describeError(error))}`,
-          { cause: error },
-        );
-      }
-    },
-    close: () => client.close(),
-  };
-}
-
-/** One line per row, a column per point; csv quoted as RFC 4180 says. */
-export function formatPivotRows(result: PivotRows, format: 'table' | 'csv' | 'json'): string {
-  const header = ['wave_counter', 'ts', ...result.points];
-  const cellsOf = (row: PivotRow): string[] => [
-    String(row.wave_counter),
-    row.ts.toISOString(),
-    ...result.points.map((p) => (p in row.values ? (row.values[p] === null ? 'null' : String(row.values[p])) : '')),
-  ];
-  if (format === 'json') {
-    return `${JSON.stringify(
-      result.rows.map((row) => ({ wave_counter: row.wave_counter, ts: row.ts.toISOString(), ...row.values })),
-      null,
-      2,
-    )}\n`;
-  }
-  if (format === 'csv') {
-    const quote = (cell: string): string => (/[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-    return `${[header, ...result.rows.map(cellsOf)].map((line) => line.map(quote).join(',')).join('\n')}\n`;
-  }
-  const lines = [header, ...result.rows.map(cellsOf)];
-  const widths = header.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)));
-  return `${lines
-    .map((line) =>
-      line
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
 }

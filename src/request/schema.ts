@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from './identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from './server.js';
+import { DEFAULT_UNIT_PREFIX, unitNameProblem } from './unit-name.js';
 
 /** Wave counters are unix seconds; anything above this is almost certainly milliseconds. */
 export const MAX_WAVE_COUNTER_SECONDS = 99_999_999_999;
@@ -33,7 +34,10 @@ export const RequestSchema = z.strictObject({
     .refine((names) => new Set(names).size === names.length, { error: 'a list without repeated names' })
     .describe('The extraction packages (monitory names) to sync.'),
   measures: SafeIdentifierSchema.describe('The measures table to read, e.g. TL_measures.'),
-  database: SafeIdentifierSchema.describe('The MySQL database of the project.'),
+  database: SafeIdentifierSchema.refine((name) => unitNameProblem(DEFAULT_UNIT_PREFIX, name) === undefined, {
+    // The creator checks again with the configured unit_prefix (mergeConfig).
+    error: (issue) => unitNameProblem(DEFAULT_UNIT_PREFIX, String(issue.input)) ?? SAFE_IDENTIFIER_EXPECTATION,
+  }).describe('The MySQL database of the project.'),
   server: z
     .string({ error: SERVER_EXPECTATION })
     .refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION })

@@ -7,6 +7,7 @@ import { parseJsonText } from './json-text.js';
 import { parseRequestValue, type ParseResult } from './parse.js';
 import { SafeIdentifierSchema, type Request } from './schema.js';
 import { readRequestText, summarizeRequest } from './read.js';
+import { unitNameIssue } from './unit-name.js';
 
 export const REMOVE_ACTION = 'remove';
 
@@ -64,11 +65,21 @@ export function removalText(database: string): string {
   return `${JSON.stringify({ action: REMOVE_ACTION, database }, null, 2)}\n`;
 }
 
-/** Reads a submitted file; throws RequestInvalidError with every problem found. */
-export async function readSubmissionFile(path: string): Promise<{ submission: Submission; text: string }> {
+/**
+ * Reads a submitted file; throws RequestInvalidError with every problem found. `unitPrefix`, the
+ * configured one when it is known, is checked against systemd's unit-name limit too.
+ */
+export async function readSubmissionFile(
+  path: string,
+  unitPrefix?: string,
+): Promise<{ submission: Submission; text: string }> {
   const text = await readRequestText(path);
   const result = parseSubmissionText(text);
   if (!result.ok) throw new RequestInvalidError(path, result.issues);
+  if (result.value.action === 'sync' && unitPrefix !== undefined) {
+    const issue = unitNameIssue(unitPrefix, result.value.request.database);
+    if (issue) throw new RequestInvalidError(path, [issue]);
+  }
   return { submission: result.value, text };
 }
 

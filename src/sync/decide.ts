@@ -3,29 +3,31 @@ import type { PivotWave } from './pivot.js';
 import type { WaveTarget } from './plan.js';
 import type { PivotDocument } from './types.js';
 
-/** Stands for "a document exists" where no fingerprint was computed; never equals a fingerprint. */
-export const PRESENT = 'present';
-
 export interface CollectionWrites {
   /** Waves believed absent: inserted; any that exist after all are replaced. */
   insert: PivotDocument[];
   /** Waves that exist and changed. */
   replace: PivotDocument[];
-  /** Waves whose measures disappeared from the source. */
+  /** Waves whose cycle row or measures disappeared from the source. */
   remove: number[];
 }
 
 export interface AckedWave {
   target: WaveTarget;
   wave: number;
-  /** Fingerprint of what the collection now holds for the wave; undefined when it holds nothing. */
-  fingerprint: string | undefined;
+  /** Digest of what the collection now holds for the wave; undefined when it holds nothing. */
+  digest: string | undefined;
 }
 
 export interface ChunkDecision {
   writes: Map<string, CollectionWrites>;
   acked: AckedWave[];
   documents: number;
+}
+
+/** Whether a chunk's rows must be read at all: a chunk of removals only needs none. */
+export function needsRows(waves: readonly number[], plan: ReadonlyMap<number, readonly WaveTarget[]>): boolean {
+  return waves.some((wave) => plan.get(wave)?.some((target) => target.action !== 'remove'));
 }
 
 export function decideWrites(
@@ -45,16 +47,15 @@ export function decideWrites(
     return entry;
   };
   for (const wave of waves) {
-    const pivoted = pivot.get(wave);
     for (const target of plan.get(wave) ?? []) {
-      // A wave with a document but no fingerprint (outside the window) is recorded as present.
-      acked.push({ target, wave, fingerprint: pivoted ? (pivoted.fingerprint ?? PRESENT) : undefined });
+      const pivoted = target.action === 'remove' ? undefined : pivot.get(wave);
+      acked.push({ target, wave, digest: pivoted?.digest });
       if (!pivoted) {
-        // No measures (yet): no document. One that existed before lost its measures.
+        // No measures (yet), or no cycle row any more: no document. One that existed goes.
         if (target.previous !== undefined) writesOf(target.collection).remove.push(wave);
         continue;
       }
-      if (target.previous !== undefined && target.previous === pivoted.fingerprint) continue;
+      if (target.previous === pivoted.digest) continue;
       documents += 1;
       if (target.previous === undefined) writesOf(target.collection).insert.push(pivoted.doc);
       else writesOf(target.collection).replace.push(pivoted.doc);

@@ -5,7 +5,7 @@ import type { EffectiveConfig } from '../config/effective.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from './backoff.js';
-import { runCycle, type CycleReport } from './cycle.js';
+import { runCycle, type CycleMemory, type CycleReport } from './cycle.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
 
@@ -24,10 +24,12 @@ export interface LoopDeps {
 
 export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Promise<void> {
   const backoff = new Backoff(config.sync.retry_initial_seconds, config.sync.retry_max_seconds);
+  // When the last check pass ran, so that it need not be written to MongoDB every cycle.
+  const memory: CycleMemory = {};
   while (!deps.signal.aborted) {
     let pause = config.request.sleep_time;
     try {
-      const report = await runCycle(config, deps);
+      const report = await runCycle(config, { ...deps, memory });
       if (backoff.failures > 0) deps.logger.info('sync recovered', { after_failures: backoff.failures });
       backoff.reset();
       logCycle(deps.logger, report, config.debug || config.logLevel === 'debug');
@@ -54,6 +56,8 @@ export function logCycle(logger: Logger, report: CycleReport, withStages = false
     inserted: report.inserted,
     replaced: report.replaced,
     deleted: report.deleted,
+    checked: report.checked,
+    differed: report.differed,
     last_wave: report.lastWave ?? undefined,
     lag_s: report.lagSeconds ?? undefined,
     ms: report.ms,

@@ -1,35 +1,29 @@
-// Pure pivot: measure rows (any order) become one document and one fingerprint per wave.
-import { WaveFingerprint } from './fingerprint.js';
+// Pure pivot: measure rows (any order) become one document and one digest per wave.
+import { WaveDigest } from './digest.js';
 import type { MeasureRow, PivotDocument } from './types.js';
 
 export interface PivotWave {
   doc: PivotDocument;
-  /** Fingerprint of the wave's measures; only computed for waves from `fingerprintFrom` on. */
-  fingerprint: string | undefined;
+  /** Digest of the rows the document was built from (count and sum of the server's CRCs). */
+  digest: string;
 }
 
-/**
- * Pivots rows into documents. Fingerprints cost a hash per row and are only kept for the re-scan
- * window, so they are computed only for the waves `wantsFingerprint` selects (default: all).
- */
-export function pivotRows(
-  rows: readonly MeasureRow[],
-  encode: (pointId: string) => string,
-  wantsFingerprint: (wave: number) => boolean = () => true,
-): Map<number, PivotWave> {
+export function pivotRows(rows: readonly MeasureRow[], encode: (pointId: string) => string): Map<number, PivotWave> {
   const docs = new Map<number, PivotDocument>();
-  const prints = new Map<number, WaveFingerprint>();
-  for (const [wave, pointId, value] of rows) {
+  const digests = new Map<number, WaveDigest>();
+  for (const [wave, pointId, value, crc] of rows) {
     let doc = docs.get(wave);
-    if (doc === undefined) {
+    let digest = digests.get(wave);
+    if (doc === undefined || digest === undefined) {
       doc = { _id: wave, wave_counter: wave, ts: new Date(wave * 1000) };
+      digest = new WaveDigest();
       docs.set(wave, doc);
-      if (wantsFingerprint(wave)) prints.set(wave, new WaveFingerprint());
+      digests.set(wave, digest);
     }
     doc[encode(pointId)] = value;
-    prints.get(wave)?.add(pointId, value);
+    digest.add(crc);
   }
   const result = new Map<number, PivotWave>();
-  for (const [wave, doc] of docs) result.set(wave, { doc, fingerprint: prints.get(wave)?.toString() });
+  for (const [wave, doc] of docs) result.set(wave, { doc, digest: String(digests.get(wave)) });
   return result;
 }

@@ -1,4 +1,5 @@
-// Pure planning of a cycle: which waves of which collections to write, and from where to read.
+// Pure planning of a cycle's new waves: which waves of which collections are past their
+// checkpoint, and from where to read cycle rows.
 import { collectionName } from './naming.js';
 import type { CollectionState, CycleRow } from './types.js';
 
@@ -7,15 +8,18 @@ export interface PlanContext {
   measures: string;
   /** max(threshold, now − retention): nothing older is synced. */
   lowerBound: number;
-  rescanWindow: number;
 }
 
-/** new: past the checkpoint, inserted; rescan: within the window, rewritten only if it changed. */
+/**
+ * new: past the checkpoint, inserted; reread: its digest differs from the recorded one, rewritten
+ * from its rows; remove: its cycle row or all its measures vanished, its document is deleted.
+ */
 export interface WaveTarget {
   collection: string;
   monitory: string;
   interval: number;
-  action: 'new' | 'rescan';
+  action: 'new' | 'reread' | 'remove';
+  /** Digest recorded for the wave's document; undefined when the collection holds none. */
   previous: string | undefined;
 }
 
@@ -23,11 +27,11 @@ export function lowerBound(threshold: number, retentionDays: number, nowSeconds:
   return Math.max(threshold, Math.ceil(nowSeconds - retentionDays * 86_400));
 }
 
-/** Where this cycle starts reading cycles: the oldest wave any kept monitory name may still need. */
+/** Where this cycle starts reading cycles: the oldest checkpoint of any kept monitory name. */
 export function readFrom(kept: readonly string[], states: Iterable<CollectionState>, ctx: PlanContext): number {
   const byMonitory = new Map<string, number>();
   for (const state of states) {
-    const from = state.checkpoint === null ? ctx.lowerBound : state.checkpoint - ctx.rescanWindow;
+    const from = state.checkpoint === null ? ctx.lowerBound : state.checkpoint;
     byMonitory.set(state.monitory, Math.min(byMonitory.get(state.monitory) ?? Infinity, from));
   }
   let from = Infinity;
@@ -35,7 +39,7 @@ export function readFrom(kept: readonly string[], states: Iterable<CollectionSta
   return Math.max(ctx.lowerBound, from === Infinity ? ctx.lowerBound : from);
 }
 
-/** The targets of each wave that needs work, ascending by wave; waves needing nothing are left out. */
+/** The new waves of each collection (past its checkpoint), ascending by wave. */
 export function planWaves(
   cycles: readonly CycleRow[],
   states: ReadonlyMap<string, CollectionState>,
@@ -52,17 +56,14 @@ export function planWaves(
     seen.add(key);
     const state = states.get(collection);
     const checkpoint = state?.checkpoint ?? null;
-    let action: WaveTarget['action'];
-    if (checkpoint === null || cycle.wave > checkpoint) action = 'new';
-    else if (cycle.wave > checkpoint - ctx.rescanWindow) action = 'rescan';
-    else continue;
+    if (checkpoint !== null && cycle.wave <= checkpoint) continue;
     const targets = plan.get(cycle.wave) ?? [];
     targets.push({
       collection,
       monitory: cycle.monitory,
       interval: cycle.interval,
-      action,
-      previous: state?.fingerprints[String(cycle.wave)],
+      action: 'new',
+      previous: state?.digests[String(cycle.wave)],
     });
     plan.set(cycle.wave, targets);
   }

@@ -2,7 +2,12 @@
 import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { SinkError, describeError } from '../errors.js';
 import { redact } from '../logging/redact.js';
-import { HEARTBEATS_COLLECTION, type HeartbeatFields } from '../health/heartbeat.js';
+import {
+  HEARTBEATS_COLLECTION,
+  HeartbeatSchema,
+  type HeartbeatFields,
+  type HeartbeatTotals,
+} from '../health/heartbeat.js';
 import { CHECKPOINTS_COLLECTION } from './naming.js';
 import type { CollectionState, PivotDocument } from './types.js';
 
@@ -23,7 +28,7 @@ export interface Sink {
   insert(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
   replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
   remove(collection: string, waves: readonly number[]): Promise<WriteCounts>;
-  /** Deletes documents older than `bound`, `batchSize` at a time. */
+  /** Deletes at most `batchSize` documents older than `bound`; returns how many it deleted. */
   deleteOlderThan(collection: string, bound: number, batchSize: number): Promise<number>;
   /** True when the collection holds no document (an unfiltered find, cheap everywhere). */
   isEmpty(collection: string): Promise<boolean>;
@@ -31,6 +36,8 @@ export interface Sink {
   saveState(project: string, measures: string, state: CollectionState): Promise<void>;
   /** Upserts the project's heartbeat; MongoDB stamps it with its own clock (server_time). */
   writeHeartbeat(heartbeat: HeartbeatFields): Promise<void>;
+  /** The totals of the project's last heartbeat; null without one (or of another shape). */
+  readHeartbeatTotals(project: string): Promise<HeartbeatTotals | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,8 +49,10 @@ interface StateDocument {
   monitory: string;
   interval: number;
   checkpoint: number | null;
-  fingerprints: Record<string, string>;
+  digests?: Record<string, string>;
   min_wave: number | null;
+  checked_at?: number | null;
+  retention_at?: number | null;
   updated_at: Date;
 }
 
@@ -113,18 +122,13 @@ export function createSink(options: SinkOptions): Sink {
 
     async deleteOlderThan(collection, bound, batchSize) {
       const target = db.collection<PivotDocument>(collection);
-      let deleted = 0;
       try {
-        for (;;) {
-          const batch = await target
-            .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
-            .limit(batchSize)
-            .toArray();
-          if (batch.length === 0) return deleted;
-          const result = await target.deleteMany({ _id: { $in: batch.map((doc) => doc._id) } });
-          deleted += result.deletedCount;
-          if (batch.length < batchSize) return deleted;
-        }
+        const batch = await target
+          .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
+          .limit(batchSize)
+          .toArray();
+        if (batch.length === 0) return 0;
+        return (await target.deleteMany({ _id: { $in: batch.map((doc) => doc._id) } })).deletedCount;
       } catch (error) {
         throw fail(`deleting documents older than ${bound} in "${collection}"`, error);
       }
@@ -146,8 +150,11 @@ export function createSink(options: SinkOptions): Sink {
           monitory: doc.monitory,
           interval: doc.interval,
           checkpoint: doc.checkpoint,
-          fingerprints: doc.fingerprints ?? {},
+          // A checkpoint written before digests existed has none: its waves are re-read once.
+          digests: doc.digests ?? {},
           minWave: doc.min_wave,
+          checkedAt: doc.checked_at ?? null,
+          retentionAt: doc.retention_at ?? null,
         }));
       } catch (error) {
         throw fail('reading checkpoints', error);
@@ -162,8 +169,10 @@ export function createSink(options: SinkOptions): Sink {
         monitory: state.monitory,
         interval: state.interval,
         checkpoint: state.checkpoint,
-        fingerprints: state.fingerprints,
+        digests: state.digests,
         min_wave: state.minWave,
+        checked_at: state.checkedAt,
+        retention_at: state.retentionAt,
         updated_at: new Date(),
       };
       try {
@@ -182,6 +191,17 @@ export function createSink(options: SinkOptions): Sink {
       } catch (error) {
         throw fail('writing the heartbeat', error);
       }
+    },
+
+    async readHeartbeatTotals(project) {
+      let doc: unknown;
+      try {
+        doc = await db.collection<{ _id: string }>(HEARTBEATS_COLLECTION).findOne({ _id: project });
+      } catch (error) {
+        throw fail('reading the previous heartbeat', error);
+      }
+      const parsed = HeartbeatSchema.safeParse(doc);
+      return parsed.success ? parsed.data.totals : null;
     },
 
     async ping() {

@@ -3,7 +3,10 @@ import type { Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { SourceSchema } from '../config/defaults-schema.js';
 import { SourceError, describeError } from '../errors.js';
-import { quoteMysqlIdentifier as q } from '../request/identifiers.js';
+import { CRC32_PROBE, CRC32_PROBE_VALUE, formatDigest } from './digest.js';
+import type { WaveRange } from './schedule.js';
+import { RANGES_PER_QUERY, pad, rangeParams, sourceSql } from './source-sql.js';
+import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import type { CycleRow, MeasureRow } from './types.js';
 
 export interface SourceOptions {
@@ -19,15 +22,32 @@ export interface SourceOptions {
   queryTimeoutSeconds: number;
   /** Waves per measures query: the list is padded to this length so one prepared statement serves all. */
   wavesPerQuery: number;
+  /** Waves per digest query, padded likewise. */
+  digestWavesPerQuery: number;
+  /** mysql2 TLS options (`ssl`, maybe `stream`); undefined: no TLS. */
+  tls?: MysqlTlsOptions | undefined;
 }
 
 export interface Source {
-  /** Cycles of the given monitory names from `from` on, ascending, at most `limit` waves' worth. */
+  /** Cycles of the given monitory names from `from` on, ascending, at most `limit` rows. */
   readCycles(monitories: readonly string[], from: number, limit: number): Promise<CycleRow[]>;
+  /** The same, restricted to waves in `ranges` (at most RANGES_PER_QUERY of them). */
+  readCyclesIn(
+    monitories: readonly string[],
+    ranges: readonly WaveRange[],
+    from: number,
+    limit: number,
+  ): Promise<CycleRow[]>;
   /** The oldest wave of a monitory name from `from` on, or null when there is none. */
   oldestCycle(monitory: string, from: number): Promise<number | null>;
-  /** All measures of the given waves, in no particular order. */
+  /** All measures of the given waves with each row's CRC, in no particular order. */
   readMeasures(waves: readonly number[]): Promise<MeasureRow[]>;
+  /** The digest of each given wave that has measures (at most digestWavesPerQuery waves). */
+  readDigests(waves: readonly number[]): Promise<Map<number, string>>;
+  /** Fails unless the server's CRC32 is the standard one the digests rely on. */
+  verifyCrc32(): Promise<void>;
+  /** False when the cycle table has no index starting with (monitory name, wave counter). */
+  hasCycleIndex(): Promise<boolean>;
   /** Checks that MySQL answers and the credentials work. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +55,7 @@ export interface Source {
 
 export function createSource(options: SourceOptions): Source {
   const s = options.schema;
+  const sql = sourceSql(s, options.measures);
   const where = `${options.host}:${options.port}/${options.database}`;
   const pool = mysql.createPool({
     host: options.host,
@@ -49,6 +70,7 @@ export function createSource(options: SourceOptions): Source {
     enableKeepAlive: true,
     supportBigNumbers: true,
     dateStrings: true,
+    ...options.tls,
   });
   // Every connection's socket, so that close() can cut the ones that no longer answer.
   const sockets = new Set<Socket>();
@@ -98,28 +120,26 @@ export function createSource(options: SourceOptions): Source {
 
   return {
     async readCycles(monitories, from, limit) {
-      const sql =
-        `SELECT ${q(s.cycle_wave_counter)}, ${q(s.cycle_monitory_name)}, ${q(s.cycle_interval)} ` +
-        `FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${monitories.map(() => '?').join(',')}) ` +
-        `AND ${q(s.cycle_wave_counter)} >= ? ORDER BY ${q(s.cycle_wave_counter)} LIMIT ${Math.trunc(limit)}`;
       try {
-        const rows = await execute(sql, [...monitories, from]);
-        return (rows as [number | string, string, number | string][]).map(([wave, monitory, interval]) => ({
-          wave: Number(wave),
-          monitory,
-          interval: Number(interval),
-        }));
+        return cycleRows(await execute(sql.cyclesFrom(monitories.length, limit), [...monitories, from]));
+      } catch (error) {
+        throw fail(`reading ${s.cycle_table}`, error);
+      }
+    },
+
+    async readCyclesIn(monitories, ranges, from, limit) {
+      if (ranges.length === 0) return [];
+      try {
+        const statement = sql.cyclesInRanges(monitories.length, RANGES_PER_QUERY, limit);
+        return cycleRows(await execute(statement, [...monitories, from, ...rangeParams(ranges)]));
       } catch (error) {
         throw fail(`reading ${s.cycle_table}`, error);
       }
     },
 
     async oldestCycle(monitory, from) {
-      const sql =
-        `SELECT MIN(${q(s.cycle_wave_counter)}) FROM ${q(s.cycle_table)} ` +
-        `WHERE ${q(s.cycle_monitory_name)} = ? AND ${q(s.cycle_wave_counter)} >= ?`;
       try {
-        const rows = await execute(sql, [monitory, from]);
+        const rows = await execute(sql.oldestCycle(), [monitory, from]);
         const value = (rows as [number | string | null][])[0]?.[0];
         return value === null || value === undefined ? null : Number(value);
       } catch (error) {
@@ -129,24 +149,68 @@ export function createSource(options: SourceOptions): Source {
 
     async readMeasures(waves) {
       if (waves.length === 0) return [];
-      const slots = Math.max(options.wavesPerQuery, waves.length);
-      const params = [...waves];
-      while (params.length < slots) params.push(waves[waves.length - 1] ?? 0);
-      const sql =
-        `SELECT ${q(s.measure_wave_counter)}, ${q(s.measure_point_id)}, ${q(s.measure_point_value)} ` +
-        `FROM ${q(options.measures)} WHERE ${q(s.measure_wave_counter)} IN (${params.map(() => '?').join(',')})`;
+      const params = pad(waves, Math.max(options.wavesPerQuery, waves.length));
       try {
-        const rows = await execute(sql, params);
-        const result = rows as [number | string, string | number, number | string | null][];
-        for (const row of result) {
+        const rows = (await execute(sql.measures(params.length), params)) as [
+          number | string,
+          string | number,
+          number | string | null,
+          number | string,
+        ][];
+        for (const row of rows) {
           // BIGINT beyond 2^53 would come back as a string; wave counters are unix seconds, far below.
           if (typeof row[0] !== 'number') row[0] = Number(row[0]);
           if (typeof row[1] !== 'string') row[1] = String(row[1]);
           if (typeof row[2] === 'string') row[2] = Number(row[2]);
+          if (typeof row[3] !== 'number') row[3] = Number(row[3]);
         }
-        return result as MeasureRow[];
+        return rows as MeasureRow[];
       } catch (error) {
         throw fail(`reading ${options.measures}`, error);
+      }
+    },
+
+    async readDigests(waves) {
+      const digests = new Map<number, string>();
+      if (waves.length === 0) return digests;
+      const params = pad(waves, Math.max(options.digestWavesPerQuery, waves.length));
+      try {
+        const rows = (await execute(sql.digests(params.length), params)) as [
+          number | string,
+          number | string,
+          string | number | null,
+        ][];
+        for (const [wave, count, sum] of rows) digests.set(Number(wave), formatDigest(count, sum));
+        return digests;
+      } catch (error) {
+        throw fail(`computing digests of ${options.measures}`, error);
+      }
+    },
+
+    async verifyCrc32() {
+      let got: unknown;
+      try {
+        got = (await execute(sql.crcProbe(), [CRC32_PROBE]))[0];
+      } catch (error) {
+        throw fail('checking CRC32()', error);
+      }
+      const value = Number((got as unknown[] | undefined)?.[0]);
+      if (value !== CRC32_PROBE_VALUE)
+        throw new SourceError(
+          `MySQL ${where}: CRC32('${CRC32_PROBE}') gave ${String(value)}, expected ${CRC32_PROBE_VALUE} (the standard CRC-32); ` +
+            'the per-wave digests cannot be trusted on this server',
+        );
+    },
+
+    async hasCycleIndex() {
+      try {
+        const rows = (await execute(sql.cycleIndexes(), [s.cycle_table])) as [string, number | string, string][];
+        const first = new Map<string, string[]>();
+        for (const [index, , column] of rows) first.set(index, [...(first.get(index) ?? []), column.toLowerCase()]);
+        const want = [s.cycle_monitory_name.toLowerCase(), s.cycle_wave_counter.toLowerCase()];
+        return [...first.values()].some((columns) => columns[0] === want[0] && columns[1] === want[1]);
+      } catch (error) {
+        throw fail(`reading the indexes of ${s.cycle_table}`, error);
       }
     },
 
@@ -170,6 +234,14 @@ export function createSource(options: SourceOptions): Source {
 }
 
 const CLOSE_GRACE_MS = 2000;
+
+function cycleRows(rows: unknown[]): CycleRow[] {
+  return (rows as [number | string, string, number | string][]).map(([wave, monitory, interval]) => ({
+    wave: Number(wave),
+    monitory,
+    interval: Number(interval),
+  }));
+}
 
 /**
  * The socket under a mysql2 connection (core, or the promise wrapper around one). mysql2 does not

@@ -7,8 +7,11 @@ export interface CycleRow {
   interval: number;
 }
 
-/** One measure row as read from MySQL: wave counter, point id, value. */
-export type MeasureRow = [wave: number, pointId: string, value: number | null];
+/**
+ * One measure row as read from MySQL: wave counter, point id, value, and the server's CRC32 of the
+ * row's digest text (see digest.ts), computed in the same statement as the row itself.
+ */
+export type MeasureRow = [wave: number, pointId: string, value: number | null, crc: number];
 
 /** One pivot row: `_id` and `wave_counter` are the wave, `ts` its time, then one field per point. */
 export type PivotDocument = { _id: number; wave_counter: number; ts: Date } & Record<string, unknown>;
@@ -20,8 +23,12 @@ export interface CollectionState {
   interval: number;
   /** Highest wave such that it and every wave before it are acknowledged by MongoDB. */
   checkpoint: number | null;
-  /** Fingerprints of the waves within the re-scan window, by wave. */
-  fingerprints: Record<string, string>;
+  /** Digest (count:sum, see digest.ts) of what each wave's document was written from, by wave. */
+  digests: Record<string, string>;
   /** No document of this collection is older than this; null when unknown. */
   minWave: number | null;
+  /** Unix seconds of the last completed check pass; null before the first. */
+  checkedAt: number | null;
+  /** Unix seconds of the last completed retention pass; null before the first. */
+  retentionAt: number | null;
 }

@@ -18,6 +18,10 @@ export interface Systemctl {
   restart(unit: string): Promise<void>;
   /** Stops (waiting for the stop to finish) and disables without the implicit daemon-reload. */
   disableNow(unit: string): Promise<void>;
+  /** Disables without stopping and without the implicit daemon-reload. */
+  disable(unit: string): Promise<void>;
+  /** Stops, waiting for the stop to finish. */
+  stop(unit: string): Promise<void>;
   resetFailed(unit: string): Promise<void>;
   /** `active`, `activating`, `failed`, `inactive`, … as `systemctl is-active` says. */
   activeState(unit: string): Promise<string>;
@@ -53,6 +57,12 @@ export function createSystemctl(command = 'systemctl'): Systemctl {
     },
     async disableNow(unit) {
       await run(['disable', '--no-reload', '--now', unit], `stopping ${unit}`);
+    },
+    async disable(unit) {
+      await run(['disable', '--no-reload', unit], `disabling ${unit}`);
+    },
+    async stop(unit) {
+      await run(['stop', unit], `stopping ${unit}`);
     },
     async resetFailed(unit) {
       // Fails when the unit is not loaded, which is fine: there is nothing to reset then.

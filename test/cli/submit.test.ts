@@ -62,7 +62,7 @@ async function answer(outcome: Outcome, reasons: string[] = []): Promise<void> {
 }
 
 describe('db-proxy submit', () => {
-  it('--no-wait: drops the request atomically (0640), resets the editable file, prints the id', async () => {
+  it('--no-wait: drops the request atomically (0640), prints the id, keeps the file (no verdict to wait for)', async () => {
     const file = join(work, 'requests', 'request.json');
     const text = await readFile(file, 'utf8');
     const result = await cli(['submit', file, '--no-wait']);
@@ -73,7 +73,8 @@ describe('db-proxy submit', () => {
     expect(result.stdout).toBe(`queued: ${names[0]!.slice(0, -5)}`);
     expect(await readFile(join(state, 'requests', names[0]!), 'utf8')).toBe(text);
     expect((await stat(join(state, 'requests', names[0]!))).mode & 0o777).toBe(0o640);
-    expect(await readFile(file, 'utf8')).toBe(renderTemplate());
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(result.stderr).toContain('was kept as it is: with --no-wait there is no verdict');
   });
 
   it('refuses an invalid request like validate (exit 78): nothing dropped, the file kept', async () => {
@@ -100,6 +101,42 @@ describe('db-proxy submit', () => {
     expect(result.exitCode).toBe(code);
   });
 
+  it.each(['started', 'unchanged'] as const)(
+    'resets request.json to the template after an accepted verdict (%s)',
+    async (outcome) => {
+      const file = join(work, 'requests', 'request.json');
+      const running = cli(['submit', file, '--timeout', '20']);
+      await answer(outcome);
+      const result = await running;
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(renderTemplate());
+      expect(result.stderr).toContain(`${file} was reset to the template`);
+    },
+  );
+
+  it.each(['rejected', 'failed'] as const)('keeps the file as it is after a %s verdict', async (outcome) => {
+    const file = join(work, 'requests', 'request.json');
+    const text = await readFile(file, 'utf8');
+    const running = cli(['submit', file, '--timeout', '20']);
+    await answer(outcome, ['measures: no such table']);
+    const result = await running;
+    expect(result.exitCode).not.toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(result.stderr).toContain('was kept as it is, so you can fix it and submit again');
+  });
+
+  it('never resets a file not named request.json, even when accepted (requests/example.json)', async () => {
+    const file = join(work, 'requests', 'example.json');
+    const text = JSON.stringify(EXAMPLE_REQUEST, null, 2);
+    await writeFile(file, text);
+    const running = cli(['submit', file, '--timeout', '20']);
+    await answer('started');
+    const result = await running;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(text);
+    expect(result.stderr).toContain('only a file named request.json is reset to the template');
+  });
+
   it('says so with exit 75 when no verdict comes in time, and leaves the request queued', async () => {
     const result = await cli(['submit', join(work, 'requests', 'request.json'), '--timeout', '0.5']);
     expect(result.exitCode).toBe(75);
@@ -107,6 +144,7 @@ describe('db-proxy submit', () => {
       /no verdict for .* within 1 s; the request stays in .*requests\. Is the creator running\?/,
     );
     expect(await dropped()).toHaveLength(1);
+    expect(await readFile(join(work, 'requests', 'request.json'), 'utf8')).toBe(JSON.stringify(EXAMPLE_REQUEST));
   });
 
   it('names the drop folder when it cannot write there (exit 78)', async () => {

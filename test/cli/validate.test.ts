@@ -1,6 +1,6 @@
 // `db-proxy validate` run as operators run it (the built dist/cli/main.js): exit codes, summary line, one line per problem.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -110,6 +110,57 @@ describe('db-proxy validate', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim()).toBe(`db-proxy: cannot read the request file ${path}: no such file (ENOENT)`);
+  });
+
+  it('refuses JSON nested 100,000 deep with exit 78 and the limit, not a crash', async () => {
+    const depth = 100_000;
+    const path = await requestFile('deep.json', `{"database": ${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    const result = await runCli(['validate', path]);
+    expect(result.exitCode).toBe(78);
+    expect(problemLines(result.stderr)).toEqual([
+      expect.stringMatching(/^JSON nested deeper than the limit of 32 levels \(at line 1, column 45\)/),
+    ]);
+    expect(result.stderr).not.toMatch(/bug|\n\s+at /);
+  });
+
+  it("refuses a database whose unit name would exceed systemd's 255 bytes, naming the field and the limit", async () => {
+    // 1 + 60 "-": 61 characters, a safe identifier; escaped, db-proxy@a\x2d….service is 258 bytes.
+    const database = `a${'-'.repeat(60)}`;
+    const path = await requestFile('long-unit.json', JSON.stringify({ ...EXAMPLE_REQUEST, database }));
+    const result = await runCli(['validate', path]);
+    expect(result.exitCode).toBe(78);
+    expect(problemLines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^database: got "a-+" \(string\); expected a name whose unit name db-proxy@<escaped name>\.service is at most 255 bytes \(systemd's limit\); this one is 258 bytes/,
+      ),
+    ]);
+  });
+
+  it('checks the unit name with the configured unit_prefix when defaults.json is readable', async () => {
+    // Fits under "db-proxy" (9 + 4 * 59 + 1 + 8 = 254 bytes), not under a longer prefix.
+    const database = `a${'-'.repeat(58)}b`;
+    const path = await requestFile('prefix-unit.json', JSON.stringify({ ...EXAMPLE_REQUEST, database }));
+    expect((await runCli(['validate', path])).exitCode).toBe(0);
+    const config = join(dir, 'config-prefix');
+    await mkdir(config, { recursive: true });
+    await writeFile(join(config, 'defaults.json'), JSON.stringify({ unit_prefix: 'db-proxy-staging' }));
+    const result = await runCli(['--config-dir', config, 'validate', path]);
+    expect(result.exitCode).toBe(78);
+    expect(result.stderr).toMatch(/database: got "a-+b" \(string\); expected a name whose unit name db-proxy-staging@/);
+  });
+
+  it('refuses a request larger than 1 MiB by its size, and a FIFO without waiting on it', async () => {
+    const big = join(dir, 'big.json');
+    await writeFile(big, '');
+    await truncate(big, 200_000_000); // sparse: the size is what counts, it is never read
+    const result = await runCli(['validate', big]);
+    expect(result.exitCode).toBe(78);
+    expect(result.stderr).toContain(`it is 200000000 bytes; a request is at most 1 MiB (1048576 bytes)`);
+    const fifo = join(dir, 'fifo.json');
+    await execa('mkfifo', [fifo]);
+    const piped = await runCli(['validate', fifo]);
+    expect(piped.exitCode).toBe(78);
+    expect(piped.stderr).toContain('not a regular file, expected a file');
   });
 
   it('prints its help with exit 0', async () => {

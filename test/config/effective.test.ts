@@ -17,7 +17,17 @@ describe('mergeConfig', () => {
   it('applies the built-in defaults to the example request', () => {
     expect(merged(EXAMPLE_REQUEST)).toEqual({
       request: EXAMPLE_REQUEST,
-      mysql: { host: 'mysql.example.internal', port: 3306, database: 'TOR-BGO-150KingW' },
+      mysql: {
+        host: 'mysql.example.internal',
+        port: 3306,
+        database: 'TOR-BGO-150KingW',
+        entry: null,
+        tls: 'verify-identity',
+        tls_set_by: 'the default',
+        ca_file: null,
+        ca_file_set_by: null,
+        credentials: null,
+      },
       mongoDatabase: 'db_proxy',
       source: builtIn.source,
       sync: builtIn.sync,
@@ -47,7 +57,7 @@ describe('mergeConfig', () => {
   });
 
   it('reads the port of host:port', () => {
-    expect(merged({ ...EXAMPLE_REQUEST, server: '10.0.0.1:3307' }).mysql).toEqual({
+    expect(merged({ ...EXAMPLE_REQUEST, server: '10.0.0.1:3307' }).mysql).toMatchObject({
       host: '10.0.0.1',
       port: 3307,
       database: 'TOR-BGO-150KingW',

@@ -31,7 +31,10 @@ const BUILT_IN = {
     measure_point_value: 'point_value',
   },
   sync: {
-    rescan_window_seconds: 3600,
+    check_age_fraction: 0.1,
+    reconcile_interval_seconds: 21_600,
+    retention_interval_seconds: 3600,
+    digest_waves_per_query: 512,
     waves_per_query: 64,
     writes_in_flight: 2,
     delete_batch_size: 1000,
@@ -40,6 +43,7 @@ const BUILT_IN = {
     connect_timeout_seconds: 10,
     query_timeout_seconds: 120,
   },
+  mysql: { servers: {} },
 };
 
 /** The lines of the ConfigError thrown for `text`, without the heading. */
@@ -101,6 +105,11 @@ describe('loadDefaults', () => {
 });
 
 describe('parseDefaultsText', () => {
+  it('still accepts the re-scan window of older defaults.json files (now ignored)', () => {
+    const defaults = parseDefaultsText('{"sync": {"rescan_window_seconds": 7200}}', '/etc/db-proxy/defaults.json');
+    expect(defaults.sync.reconcile_interval_seconds).toBe(21_600);
+  });
+
   it('rejects unknown keys with their path, top-level and nested', () => {
     expect(problems('{"colour": 1, "source": {"cycle_tabel": "x"}, "sync": {"speed": 2}}').sort()).toEqual([
       'colour: unknown key',
@@ -134,6 +143,14 @@ describe('parseDefaultsText', () => {
       'allowed_servers: got "db1" (string); expected a list of MySQL servers, each "host" or "host:port"',
     ],
     ['{"projects_dir": ""}', 'projects_dir: got "" (string); expected a directory path'],
+    [
+      '{"metrics_listen": "9464"}',
+      'metrics_listen: got "9464" (string); expected host:port with a port 1-65535, e.g. "127.0.0.1:9464" or "[::1]:9464"',
+    ],
+    [
+      '{"metrics_listen": "127.0.0.1:99999"}',
+      'metrics_listen: got "127.0.0.1:99999" (string); expected host:port with a port 1-65535, e.g. "127.0.0.1:9464" or "[::1]:9464"',
+    ],
     ['[]', '(defaults): got [] (array); expected a JSON object'],
   ])('rejects %s', (text, line) => {
     expect(problems(text)).toEqual([line]);

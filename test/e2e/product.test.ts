@@ -117,7 +117,7 @@ describe('db-proxy installed under a real systemd', () => {
       `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
     );
     expect(modes.stdout).toContain(`${CONFIG}/credentials.env 640 root:db-proxy`);
-    expect(modes.stdout).toContain(`${STATE}/requests 2770 root:db-proxy`);
+    expect(modes.stdout).toContain(`${STATE}/requests 3770 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/inflight 700 root:root`);
     expect((await c.exec(['id', 'db-proxy'])).exitCode).toBe(0);
 
@@ -262,7 +262,7 @@ describe('db-proxy installed under a real systemd', () => {
     const runningPid = (await product.show(unit, 'MainPID')).MainPID;
     const template = (await c.exec(['cat', `${SRC}/requests/request.json`])).stdout;
     const bad: [string, string, RegExp][] = [
-      ['malformed', '{"database": "x",', /JSON/],
+      ['malformed', '{"database": "x",}', /JSON/],
       ['template', template, /untouched template/],
       ['unknown-key', JSON.stringify({ ...requestFor(names.broken), sleep: 1 }), /sleep: unknown key/],
       ['wrong-type', JSON.stringify(requestFor(names.broken, { sleep_time: '5' })), /sleep_time: got "5"/],

@@ -12,6 +12,8 @@ const report = (fields: Partial<CycleReport> = {}): CycleReport => ({
   inserted: 3,
   replaced: 0,
   deleted: 0,
+  checked: 0,
+  differed: 0,
   lastWave: 1_763_900_000,
   lagSeconds: 12,
   collections: 2,
@@ -88,5 +90,37 @@ describe('HealthTracker', () => {
     expect(health.failuresInARow).toBe(0);
     // The last error stays visible after recovery.
     expect(health.lastError).toBe('MongoDB m:27017: writing failed');
+  });
+
+  it("keeps totals over the whole life of the project, continuing the previous worker's", () => {
+    const health = new HealthTracker();
+    // A cycle may end before the previous heartbeat was read: it is added, not lost.
+    health.onCycle(report({ rows: 100, inserted: 2, replaced: 1 }), new Date('2026-11-23T10:01:00Z'));
+    health.resume({ rows_read: 5000, documents_written: 70, cycles: 40, cycle_failures: 3 });
+    health.onFailure(new SourceError('MySQL: ECONNREFUSED'));
+    health.onCycle(report({ rows: 20, inserted: 0, replaced: 4 }), new Date('2026-11-23T10:03:00Z'));
+    // Only the first resume counts: a second read of the heartbeat must not add it twice.
+    health.resume({ rows_read: 5000, documents_written: 70, cycles: 40, cycle_failures: 3 });
+    const doc = health.document(identity);
+    expect(doc.totals).toEqual({ rows_read: 5120, documents_written: 77, cycles: 43, cycle_failures: 4 });
+    expect(doc.last_success_at).toEqual(new Date('2026-11-23T10:03:00Z'));
+    expect(health.hasResumed).toBe(true);
+  });
+
+  it('starts totals from zero without a previous heartbeat, and reads heartbeats without totals', () => {
+    const health = new HealthTracker();
+    expect(health.hasResumed).toBe(false);
+    health.resume(null);
+    health.onCycle(report({ rows: 7, inserted: 1, replaced: 0 }));
+    expect(health.document(identity).totals).toEqual({
+      rows_read: 7,
+      documents_written: 1,
+      cycles: 1,
+      cycle_failures: 0,
+    });
+    const { totals: _, last_success_at: __, ...older } = health.document(identity);
+    const parsed = HeartbeatSchema.parse({ ...older, server_time: new Date() });
+    expect(parsed.totals).toEqual({ rows_read: 0, documents_written: 0, cycles: 0, cycle_failures: 0 });
+    expect(parsed.last_success_at).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ function check(state: MonitorState, observation: Partial<Observation>, now: Date
     ],
     now,
     7200,
+    'sync-host-1',
   );
   for (const alert of alerts) state[alert.project] = alert.next;
   return alerts.map((alert) => alert.kind);
@@ -87,13 +88,15 @@ describe('evaluate', () => {
       ],
       at(1),
       7200,
+      'sync-host-1',
     );
     expect(alerts[0]!.text).toBe(
-      ':warning: db-proxy: p (db-proxy@p.service) is quiet: last heartbeat 3.0 h ago (threshold 120 min); last error: MySQL: ETIMEDOUT',
+      ':warning: db-proxy on sync-host-1: p (db-proxy@p.service) is quiet: last heartbeat 3.0 h ago (threshold 120 min); last error: MySQL: ETIMEDOUT',
     );
     expect(alerts.map((alert) => alert.kind)).toEqual(['overdue', 'new', 'failing']);
+    expect(alerts[1]!.text).toBe(':new: db-proxy on sync-host-1: new project q (db-proxy@q.service)');
     expect(alerts[2]!.text).toBe(
-      ':warning: db-proxy: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
+      ':warning: db-proxy on sync-host-1: q (db-proxy@q.service) is not syncing: every cycle has failed for 2.5 h (threshold 120 min); last error: MySQL 10.0.0.5:3306/q: connecting failed: ECONNREFUSED',
     );
   });
 });
@@ -122,7 +125,7 @@ describe('the failed-unit alert of a worker on Kubernetes', () => {
       lastError: null,
     };
     const known: MonitorState = { p: { state: 'ok', first_seen: start.toISOString(), since: start.toISOString() } };
-    const [alert] = evaluate(known, [observation], at(1), 7200);
+    const [alert] = evaluate(known, [observation], at(1), 7200, 'host-1');
     expect(alert?.text).toContain('kubectl describe deployment/db-proxy-p-12345678');
     expect(alert?.text).not.toContain('systemctl');
   });

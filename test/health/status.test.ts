@@ -27,11 +27,22 @@ function beat(project: string, fields: Partial<Heartbeat>): Heartbeat {
     last_error: null,
     last_error_at: null,
     failing_since: null,
+    last_success_at: now,
+    totals: { rows_read: 800, documents_written: 20, cycles: 10, cycle_failures: 0 },
     ...fields,
   };
 }
 
-const projects = ['a_ok', 'b_degraded', 'c_overdue', 'd_failed', 'e_new'].map((database) => ({
+const projects = [
+  'a_ok',
+  'b_degraded',
+  'c_overdue',
+  'd_failed',
+  'e_new',
+  'f_stopped',
+  'g_not_syncing',
+  'h_failing_briefly',
+].map((database) => ({
   database,
   unit: `db-proxy@${database}.service`,
 }));
@@ -41,12 +52,19 @@ const units = new Map([
   ['db-proxy@c_overdue.service', { activeState: 'active', subState: 'running' }],
   ['db-proxy@d_failed.service', { activeState: 'failed', subState: 'failed' }],
   ['db-proxy@e_new.service', { activeState: 'activating', subState: 'start' }],
+  ['db-proxy@f_stopped.service', { activeState: 'inactive', subState: 'dead' }],
+  ['db-proxy@g_not_syncing.service', { activeState: 'active', subState: 'running' }],
+  ['db-proxy@h_failing_briefly.service', { activeState: 'active', subState: 'running' }],
 ]);
+const failing = { status: 'degraded', last_error: 'MySQL db:3306: ECONNREFUSED', failures_in_a_row: 90 } as const;
 const heartbeats = new Map([
   ['a_ok', beat('a_ok', {})],
   ['b_degraded', beat('b_degraded', { status: 'degraded', last_error: 'MySQL db:3306: connecting failed: ETIMEDOUT' })],
   ['c_overdue', beat('c_overdue', { server_time: new Date(now.getTime() - 3 * 3600_000) })],
   ['d_failed', beat('d_failed', { status: 'failing', last_error: 'the credentials file is not usable' })],
+  ['f_stopped', beat('f_stopped', {})],
+  ['g_not_syncing', beat('g_not_syncing', { ...failing, failing_since: new Date(now.getTime() - 3 * 3600_000) })],
+  ['h_failing_briefly', beat('h_failing_briefly', { ...failing, failing_since: new Date(now.getTime() - 600_000) })],
 ]);
 
 describe('buildStatusRows', () => {
@@ -59,6 +77,11 @@ describe('buildStatusRows', () => {
       ['c_overdue', 'overdue', true],
       ['d_failed', 'failing', true],
       ['e_new', 'unknown', false],
+      // A project unit that does not run is a problem, also with a fresh heartbeat from before it stopped.
+      ['f_stopped', 'stopped', true],
+      // Heartbeating, but every cycle has failed for longer than the overdue threshold.
+      ['g_not_syncing', 'failing', true],
+      ['h_failing_briefly', 'degraded', false],
     ]);
   });
 

@@ -1,6 +1,7 @@
 // Choosing a project's collection and turning pivot documents back into rows (pure parts of query).
 import { describe, expect, it } from 'vitest';
-import { chooseCollection, formatPivotRows, toPivotRows } from '../../src/query/pivot-rows.js';
+import { formatPivotRows } from '../../src/query/format.js';
+import { chooseCollection, toPivotRows } from '../../src/query/pivot-rows.js';
 
 const names = [
   'TOR;TL_measures;Extraction_1;300',

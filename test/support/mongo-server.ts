@@ -30,6 +30,14 @@ export interface MongoServer {
 export interface MongoServerOptions {
   /** Port on 127.0.0.1; default: a free port chosen by the OS. */
   port?: number;
+  /** Serve TLS only, with this certificate; `url` then carries tls=true and tlsCAFile. */
+  tls?: {
+    certFile: string;
+    keyFile: string;
+    caFile: string;
+    /** Certificate and key in one file, the way mongod takes them. */
+    pemFile: string;
+  };
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,21 +54,23 @@ process.on('exit', () => {
 interface Launch {
   kind: MongoServer['kind'];
   command: string;
-  args: (dataDir: string, port: number) => string[];
+  args: (dataDir: string, port: number, tls?: MongoServerOptions['tls']) => string[];
 }
 
 export async function startMongoServer(options: MongoServerOptions = {}): Promise<MongoServer> {
   const launch = await chooseServer();
   const port = options.port ?? (await freePort());
   const dataDir = await mkdtemp(join(tmpdir(), `dbp-${launch.kind}-`));
-  const url = `mongodb://127.0.0.1:${port}/`;
+  const url = options.tls
+    ? `mongodb://localhost:${port}/?tls=true&tlsCAFile=${encodeURIComponent(options.tls.caFile)}`
+    : `mongodb://127.0.0.1:${port}/`;
   let process_: ServerProcess | undefined;
   let disposed: Promise<void> | undefined;
 
   const start = async (): Promise<void> => {
     // Readiness is "something answers ping on the port": that must not be another server.
     await assertPortFree(port);
-    process_ = launchProcess(launch, dataDir, port);
+    process_ = launchProcess(launch, dataDir, port, options.tls);
     await waitUntilReady(process_, url, launch);
   };
   const stop = async (): Promise<void> => {
@@ -103,17 +113,33 @@ async function chooseServer(): Promise<Launch> {
     return {
       kind: 'mongod',
       command: mongod,
-      args: (dataDir, port) => ['--dbpath', dataDir, '--port', String(port), '--bind_ip', '127.0.0.1'],
+      args: (dataDir, port, tls) => [
+        '--dbpath',
+        dataDir,
+        '--port',
+        String(port),
+        '--bind_ip',
+        '127.0.0.1',
+        ...(tls ? ['--tlsMode', 'requireTLS', '--tlsCertificateKeyFile', tls.pemFile] : []),
+      ],
     };
   }
   return {
     kind: 'ferretdb',
     command: await ensureFerretdb(),
-    args: (dataDir, port) => [
+    args: (dataDir, port, tls) => [
       '--handler=sqlite',
       `--sqlite-url=file:${dataDir}/`,
       `--state-dir=${dataDir}`,
-      `--listen-addr=127.0.0.1:${port}`,
+      // With TLS, the plain listener is switched off: a client without TLS cannot get in.
+      ...(tls
+        ? [
+            '--listen-addr=',
+            `--listen-tls=127.0.0.1:${port}`,
+            `--listen-tls-cert-file=${tls.certFile}`,
+            `--listen-tls-key-file=${tls.keyFile}`,
+          ]
+        : [`--listen-addr=127.0.0.1:${port}`]),
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=error',
@@ -182,8 +208,8 @@ interface ServerProcess {
   hasExited: () => boolean;
 }
 
-function launchProcess(launch: Launch, dataDir: string, port: number): ServerProcess {
-  const child = spawn(launch.command, launch.args(dataDir, port), { stdio: ['ignore', 'pipe', 'pipe'] });
+function launchProcess(launch: Launch, dataDir: string, port: number, tls?: MongoServerOptions['tls']): ServerProcess {
+  const child = spawn(launch.command, launch.args(dataDir, port, tls), { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let tail = '';
   let done = false;

@@ -1,7 +1,7 @@
 // Pure decision of inserts, replaces and removals, and the checkpoint update after acknowledgement.
 import { describe, expect, it } from 'vitest';
-import { applyAcked } from '../../src/sync/checkpoint.js';
-import { PRESENT, decideWrites } from '../../src/sync/decide.js';
+import { applyAcked, dropDigestsBelow, emptyState } from '../../src/sync/checkpoint.js';
+import { decideWrites, needsRows } from '../../src/sync/decide.js';
 import { pivotRows } from '../../src/sync/pivot.js';
 import type { WaveTarget } from '../../src/sync/plan.js';
 import { encodePointId } from '../../src/sync/point-ids.js';
@@ -18,101 +18,90 @@ const target = (action: WaveTarget['action'], previous?: string): WaveTarget => 
 describe('decideWrites', () => {
   const pivot = pivotRows(
     [
-      [1, 'p', 1],
-      [2, 'p', 2],
-      [3, 'p', 3],
+      [1, 'p', 1, 10],
+      [2, 'p', 2, 20],
+      [3, 'p', 3, 30],
+      [5, 'p', 5, 50],
     ],
     encodePointId,
   );
-  const unchanged = pivot.get(2)?.fingerprint;
 
-  it('inserts new waves, skips unchanged re-scans, replaces changed ones, removes emptied ones', () => {
+  it('inserts new waves, skips re-reads found equal, replaces changed ones, removes emptied and vanished ones', () => {
     const plan = new Map<number, WaveTarget[]>([
       [1, [target('new')]],
-      [2, [target('rescan', unchanged)]],
-      [3, [target('rescan', 'old')]],
-      [4, [target('rescan', 'gone')]],
-      [5, [target('new')]],
+      [2, [target('reread', '1:20')]],
+      [3, [target('reread', 'old')]],
+      [4, [target('reread', 'gone')]],
+      [5, [target('remove', '1:50')]],
     ]);
     const decision = decideWrites([1, 2, 3, 4, 5], plan, pivot);
     const writes = decision.writes.get('C');
     expect(writes?.insert.map((d) => d._id)).toEqual([1]);
     expect(writes?.replace.map((d) => d._id)).toEqual([3]);
-    expect(writes?.remove).toEqual([4]);
+    expect(writes?.remove).toEqual([4, 5]);
     expect(decision.documents).toBe(2);
-    expect(decision.acked.map((a) => [a.wave, a.fingerprint === undefined])).toEqual([
-      [1, false],
-      [2, false],
-      [3, false],
-      [4, true],
-      [5, true],
+    expect(decision.acked.map((a) => [a.wave, a.digest])).toEqual([
+      [1, '1:10'],
+      [2, '1:20'],
+      [3, '1:30'],
+      [4, undefined],
+      [5, undefined],
     ]);
   });
 
-  it('inserts new waves whose fingerprint was not computed (outside the window)', () => {
-    const unprinted = pivotRows([[7, 'p', 1]], encodePointId, () => false);
-    const decision = decideWrites([7], new Map([[7, [target('new')]]]), unprinted);
-    expect(decision.writes.get('C')?.insert.map((d) => d._id)).toEqual([7]);
-    expect(decision.acked[0]?.fingerprint).toBe(PRESENT);
+  it('inserts a re-read wave that had no document (measures or cycle row arrived late)', () => {
+    const decision = decideWrites([1], new Map([[1, [target('reread')]]]), pivot);
+    expect(decision.writes.get('C')?.insert.map((d) => d._id)).toEqual([1]);
   });
 
-  it('inserts a re-scanned wave that had no document yet', () => {
-    const decision = decideWrites([1], new Map([[1, [target('rescan')]]]), pivot);
-    expect(decision.writes.get('C')?.insert.map((d) => d._id)).toEqual([1]);
+  it('needs no rows for a chunk of removals only', () => {
+    expect(needsRows([5], new Map([[5, [target('remove', 'x')]]]))).toBe(false);
+    expect(
+      needsRows(
+        [5, 1],
+        new Map([
+          [5, [target('remove', 'x')]],
+          [1, [target('new')]],
+        ]),
+      ),
+    ).toBe(true);
   });
 });
 
 describe('applyAcked', () => {
-  it('advances the checkpoint, records fingerprints within the window and drops older ones', () => {
+  it('advances the checkpoint over new waves only and records their digests', () => {
     const states = new Map<string, CollectionState>();
-    const acked = [100, 150, 200, 260].map((wave) => ({ target: target('new'), wave, fingerprint: `f${wave}` }));
-    const changed = applyAcked(states, acked, 100);
-    expect([...changed]).toEqual(['C']);
-    const state = states.get('C');
-    expect(state?.checkpoint).toBe(260);
-    expect(state?.fingerprints).toEqual({ '200': 'f200', '260': 'f260' });
-    expect(state?.minWave).toBeNull();
+    const acked = [100, 150].map((wave) => ({ target: target('new'), wave, digest: `d${wave}` }));
+    expect([...applyAcked(states, acked)]).toEqual(['C']);
+    expect(states.get('C')?.checkpoint).toBe(150);
+    expect(applyAcked(states, [{ target: target('reread', 'd100'), wave: 100, digest: 'e100' }]).size).toBe(1);
+    expect(states.get('C')?.digests).toEqual({ '100': 'e100', '150': 'd150' });
+    // A re-read beyond the checkpoint (it cannot be, but if) never moves it: only new waves do.
+    applyAcked(states, [{ target: target('reread'), wave: 999, digest: 'x' }]);
+    expect(states.get('C')?.checkpoint).toBe(150);
   });
 
-  it('forgets the fingerprint of a wave that lost its document and tracks the oldest wave once known', () => {
-    const states = new Map<string, CollectionState>([
-      [
-        'C',
-        { collection: 'C', monitory: 'A', interval: 60, checkpoint: 300, fingerprints: { '250': 'x' }, minWave: 240 },
-      ],
-    ]);
-    applyAcked(
-      states,
-      [
-        { target: target('rescan', 'x'), wave: 250, fingerprint: undefined },
-        { target: target('new'), wave: 230, fingerprint: 'y' },
-      ],
-      100,
-    );
-    expect(states.get('C')?.fingerprints).toEqual({ '230': 'y' });
-    expect(states.get('C')?.checkpoint).toBe(300);
-    expect(states.get('C')?.minWave).toBe(230);
-  });
-
-  it('reports no change for a re-scan that found the same fingerprints, so nothing is written back', () => {
-    const state = (): CollectionState => ({
-      collection: 'C',
-      monitory: 'A',
-      interval: 60,
+  it('forgets the digest of a wave that lost its document, reports nothing for an unchanged one', () => {
+    const state: CollectionState = {
+      ...emptyState(target('new')),
       checkpoint: 300,
-      fingerprints: { '250': 'x', '300': 'z' },
+      digests: { '250': 'x' },
       minWave: 240,
-    });
-    const rescan = [
-      { target: target('rescan', 'x'), wave: 250, fingerprint: 'x' },
-      { target: target('rescan', 'z'), wave: 300, fingerprint: 'z' },
-    ];
-    const states = new Map([['C', state()]]);
-    expect([...applyAcked(states, rescan, 100)]).toEqual([]);
-    expect(states.get('C')).toEqual(state());
-    // Any difference is a change: a new fingerprint, a lost document, a later wave.
-    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[0]!, fingerprint: 'y' }], 100)]).toEqual(['C']);
-    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[0]!, fingerprint: undefined }], 100)]).toEqual(['C']);
-    expect([...applyAcked(new Map([['C', state()]]), [{ ...rescan[1]!, wave: 310 }], 100)]).toEqual(['C']);
+    };
+    const states = new Map([['C', state]]);
+    expect(applyAcked(states, [{ target: target('reread', 'x'), wave: 250, digest: 'x' }]).size).toBe(0);
+    applyAcked(states, [
+      { target: target('remove', 'x'), wave: 250, digest: undefined },
+      { target: target('reread'), wave: 230, digest: 'y' },
+    ]);
+    expect(state.digests).toEqual({ '230': 'y' });
+    expect(state.minWave).toBe(230);
+  });
+
+  it('drops digests below the lower bound', () => {
+    const state = { ...emptyState(target('new')), digests: { '10': 'a', '20': 'b' } };
+    expect(dropDigestsBelow(state, 15)).toBe(true);
+    expect(state.digests).toEqual({ '20': 'b' });
+    expect(dropDigestsBelow(state, 15)).toBe(false);
   });
 });

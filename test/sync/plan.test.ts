@@ -1,16 +1,18 @@
-// Pure planning: lower bound, where to read from, and which waves are new, re-scanned or skipped.
+// Pure planning: lower bound, where to read from, and which waves are new or skipped.
 import { describe, expect, it } from 'vitest';
 import { chunkWaves, lowerBound, planWaves, readFrom, type PlanContext } from '../../src/sync/plan.js';
 import type { CollectionState } from '../../src/sync/types.js';
 
-const ctx: PlanContext = { database: 'db', measures: 'M', lowerBound: 1000, rescanWindow: 100 };
+const ctx: PlanContext = { database: 'db', measures: 'M', lowerBound: 1000 };
 const state = (over: Partial<CollectionState>): CollectionState => ({
   collection: 'db;M;A;60',
   monitory: 'A',
   interval: 60,
   checkpoint: null,
-  fingerprints: {},
+  digests: {},
   minWave: null,
+  checkedAt: null,
+  retentionAt: null,
   ...over,
 });
 
@@ -25,9 +27,9 @@ describe('readFrom', () => {
   it('starts at the lower bound for a monitory name without checkpoint', () => {
     expect(readFrom(['A', 'B'], [state({ checkpoint: 5000 })], ctx)).toBe(1000);
   });
-  it('starts a window before the oldest checkpoint otherwise, never below the lower bound', () => {
-    expect(readFrom(['A'], [state({ checkpoint: 5000 })], ctx)).toBe(4900);
-    expect(readFrom(['A'], [state({ checkpoint: 1050 })], ctx)).toBe(1000);
+  it('starts at the oldest checkpoint otherwise, never below the lower bound', () => {
+    expect(readFrom(['A'], [state({ checkpoint: 5000 })], ctx)).toBe(5000);
+    expect(readFrom(['A'], [state({ checkpoint: 900 })], ctx)).toBe(1000);
   });
 });
 
@@ -42,17 +44,13 @@ describe('planWaves', () => {
     { wave: 5060, monitory: 'A', interval: 120 },
   ];
 
-  it('marks waves past the checkpoint new, waves within the window rescan, older ones skipped', () => {
-    const states = new Map([['db;M;A;60', state({ checkpoint: 5000, fingerprints: { '4950': 'f1' } })]]);
+  it("plans the waves past the checkpoint as new, once per collection; older ones are the checks' business", () => {
+    const states = new Map([['db;M;A;60', state({ checkpoint: 5000, digests: { '4950': 'f1' } })]]);
     const plan = planWaves(cycles, states, ctx);
-    expect([...plan.keys()]).toEqual([4950, 5000, 5060]);
-    expect(plan.get(4950)).toEqual([
-      { collection: 'db;M;A;60', monitory: 'A', interval: 60, action: 'rescan', previous: 'f1' },
-    ]);
-    expect(plan.get(5000)?.[0]?.action).toBe('rescan');
-    expect(plan.get(5060)?.map((t) => [t.collection, t.action])).toEqual([
-      ['db;M;A;60', 'new'],
-      ['db;M;A;120', 'new'],
+    expect([...plan.keys()]).toEqual([5060]);
+    expect(plan.get(5060)).toEqual([
+      { collection: 'db;M;A;60', monitory: 'A', interval: 60, action: 'new', previous: undefined },
+      { collection: 'db;M;A;120', monitory: 'A', interval: 120, action: 'new', previous: undefined },
     ]);
   });
 

@@ -18,15 +18,24 @@ export function registerCreator(program: Command): void {
       'watch the drop folder and turn requests into project folders and running units (db-proxy-creator.service)',
     )
     .option('--unit-dir <dir>', 'where the per-project drop-ins go', DEFAULT_UNIT_DIR)
-    .option('--settle-seconds <n>', 'how long to wait for a started unit to become active before the verdict', '10')
+    .option(
+      '--settle-seconds <n>',
+      'how long a started worker has to report READY; later, the change is rolled back and the verdict is failed',
+      '20',
+    )
     .option('--rescan-seconds <n>', 're-scan the drop folder this often, in case an event was missed', '30')
     .option('--parallel <n>', 'requests of different databases handled at once', '32')
     .addHelpText(
       'after',
       `
 Runs as root (it writes drop-ins and drives systemctl). Requests for one database are handled one
-at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/.
-Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
+at a time in arrival order; verdicts go to <state-dir>/processed/ or <state-dir>/failed/. A change
+is accepted only once the new worker reported READY; otherwise it is rolled back. One creator per
+state folder (<state-dir>/creator.lock holds its pid).
+Only regular files are read (links never followed), once unchanged for 0.25 s and at most 1 MiB;
+anything else is refused unread. A request the creator died on twice is quarantined.
+Exit codes: 0 stopped by SIGTERM; 1 another creator already handles the state folder;
+78 the private defaults are invalid.`,
     )
     .action(
       async (
@@ -41,14 +50,23 @@ Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
         const logger = createLogger({ level: defaults.debug ? 'debug' : defaults.log_level }).child({
           component: 'creator',
         });
-        const [{ startCreator }, { createSystemctl }, { createNotifier }, { UnitStates }, { Coalescer }] =
-          await Promise.all([
-            import('../../creator/daemon.js'),
-            import('../../systemd/systemctl.js'),
-            import('../../systemd/notify.js'),
-            import('../../creator/unit-states.js'),
-            import('../../creator/coalesce.js'),
-          ]);
+        const [
+          { startCreator },
+          { createSystemctl },
+          { createNotifier },
+          { UnitStates },
+          { Coalescer },
+          { acquireStateLock },
+        ] = await Promise.all([
+          import('../../creator/daemon.js'),
+          import('../../systemd/systemctl.js'),
+          import('../../systemd/notify.js'),
+          import('../../creator/unit-states.js'),
+          import('../../creator/coalesce.js'),
+          import('../../creator/lock.js'),
+        ]);
+        // One creator per state folder: a second one (another unit_prefix, a manual run) stops here.
+        const lock = acquireStateLock(stateDir);
         const systemctl = createSystemctl();
         const reload = new Coalescer(() => systemctl.daemonReload());
         const notifier = createNotifier();
@@ -76,6 +94,7 @@ Exit codes: 0 stopped by SIGTERM; 78 the private defaults are invalid.`,
         await notifier.stopping();
         await creator.close();
         shutdown.dispose();
+        lock.release();
         logger.info('creator stopped');
       },
     );

@@ -1,12 +1,18 @@
 // `db-proxy monitor [--once]`: watches heartbeats and units, posts to Slack once per change of a
-// project's state (new, quiet/overdue, not syncing, unit failed, recovered). db-proxy-monitor.service runs it.
+// project's state (new, quiet/overdue, not syncing, unit failed, recovered), and serves them as
+// Prometheus metrics when asked to. db-proxy-monitor.service runs it.
 import { mkdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../creator/files.js';
 import { ExitCode, UsageError, describeError } from '../../errors.js';
+import { loadDefaults } from '../../config/load-defaults.js';
 import { gather } from '../../health/gather.js';
+import { LISTEN_EXPECTATION, parseListenAddress, type ListenAddress } from '../../health/listen-address.js';
+import { buildSamples } from '../../health/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../../health/metrics-server.js';
 import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
 import { createLogger } from '../../logging/logger.js';
@@ -15,6 +21,13 @@ import { onShutdown } from '../shutdown.js';
 
 export const MONITOR_STATE_FILE = 'monitor/state.json';
 
+interface MonitorFlags {
+  once?: boolean;
+  interval: string;
+  retrySeconds: string;
+  metricsListen?: string;
+}
+
 export function registerMonitor(program: Command): void {
   program
     .command('monitor')
@@ -22,6 +35,10 @@ export function registerMonitor(program: Command): void {
       'alert Slack (SLACK_WEBHOOK_URL) once per change: new project, heartbeat overdue, not syncing, unit failed, recovered',
     )
     .option('--once', 'one check, then exit')
+    .option(
+      '--metrics-listen <host:port>',
+      'serve Prometheus metrics at http://<host:port>/metrics (default: metrics_listen of defaults.json; off when neither is set)',
+    )
     .option('--interval <seconds>', 'seconds between checks', '60')
     .option(
       '--retry-seconds <seconds>',
@@ -36,9 +53,11 @@ that is older and for a worker that still heartbeats but whose cycles have all f
 (not syncing). What was alerted
 is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. An alert that
 cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
+The metrics (one scrape target for all the projects of this host) are read afresh at each scrape;
+contrib/prometheus/db-proxy.rules.yml holds the matching Prometheus alerts. Not with --once.
 Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted.`,
     )
-    .action(async (flags: { once?: boolean; interval: string; retrySeconds: string }, command: Command) => {
+    .action(async (flags: MonitorFlags, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
       const interval = Number(flags.interval);
       const retrySeconds = Number(flags.retrySeconds);
@@ -46,11 +65,22 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
         throw new UsageError(`--interval: got ${JSON.stringify(flags.interval)}; expected seconds greater than 0`);
       if (!(retrySeconds >= 0))
         throw new UsageError(`--retry-seconds: got ${JSON.stringify(flags.retrySeconds)}; expected seconds, 0 or more`);
+      const listen = await metricsAddress(flags, configDir);
+      const host = hostname();
       const statePath = join(stateDir, MONITOR_STATE_FILE);
       await mkdir(join(stateDir, 'monitor'), { recursive: true });
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));
       let logger = createLogger({}).child({ component: 'monitor' });
+      let metrics: MetricsServer | undefined;
       try {
+        if (listen) {
+          metrics = await startMetricsServer({
+            listen,
+            snapshot: async () => buildSamples(await gather(configDir, stateDir)),
+            onError: (message) => logger.error(message),
+          });
+          logger.info(`serving Prometheus metrics at http://${metrics.address}/metrics`);
+        }
         for (;;) {
           const seen = await gather(configDir, stateDir);
           logger = createLogger({ level: seen.defaults.debug ? 'debug' : seen.defaults.log_level }).child({
@@ -77,7 +107,7 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
           );
           // Without the heartbeats every project would look quiet: no decision on a blind check.
           const alerts = seen.heartbeatsRead
-            ? evaluate(state, observations, seen.now, seen.defaults.heartbeat_overdue_seconds)
+            ? evaluate(state, observations, seen.now, seen.defaults.heartbeat_overdue_seconds, host)
             : [];
           const url = seen.credentials?.SLACK_WEBHOOK_URL;
           let unposted = 0;
@@ -103,9 +133,27 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
           if (shutdown.signal.aborted) return;
         }
       } finally {
+        await metrics?.close();
         shutdown.dispose();
       }
     });
+}
+
+/** --metrics-listen, else metrics_listen of defaults.json (checked when it was loaded); none: off. */
+async function metricsAddress(flags: MonitorFlags, configDir: string): Promise<ListenAddress | undefined> {
+  if (flags.metricsListen !== undefined) {
+    if (flags.once)
+      throw new UsageError('--metrics-listen: a single check (--once) serves no metrics; drop one of them');
+    const address = parseListenAddress(flags.metricsListen);
+    if (!address)
+      throw new UsageError(
+        `--metrics-listen: got ${JSON.stringify(flags.metricsListen)}; expected ${LISTEN_EXPECTATION}`,
+      );
+    return address;
+  }
+  if (flags.once) return undefined;
+  const configured = (await loadDefaults(configDir)).metrics_listen;
+  return configured === undefined ? undefined : parseListenAddress(configured);
 }
 
 async function readState(path: string): Promise<MonitorState> {

@@ -1,6 +1,7 @@
 // `db-proxy submit [file]` and `db-proxy remove <database>`: hand a request to the creator through
-// the drop folder, reset the editable file, and wait for the creator's verdict.
+// the drop folder, wait for the creator's verdict, and reset the editable file once accepted.
 import { writeFile, rename } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { DbProxyError, ExitCode, UsageError } from '../../errors.js';
 import { dropRequest, waitForVerdict } from '../../intake/drop.js';
@@ -10,10 +11,13 @@ import { isSafeIdentifier, SAFE_IDENTIFIER_EXPECTATION } from '../../request/ide
 import { readSubmissionFile, removalText, submissionDatabase, summarizeSubmission } from '../../request/submission.js';
 import { renderTemplate } from '../../request/template.js';
 import { globalOptions } from '../options.js';
-import { DEFAULT_REQUEST_FILE } from './validate.js';
+import { DEFAULT_REQUEST_FILE, LIMITS_HELP, configuredUnitPrefix } from './validate.js';
 
 /** Exit code when no verdict came in time (EX_TEMPFAIL): the request stays queued. */
 export const EXIT_NO_VERDICT = 75;
+
+/** The only file name submit resets to the template: the operator's editable request. */
+export const EDITABLE_REQUEST_NAME = 'request.json';
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 accepted (started, restarted, unchanged or removed); 78 invalid request, or rejected
@@ -38,7 +42,7 @@ export function registerSubmit(program: Command): void {
     program
       .command('submit')
       .description(
-        "validate a request, hand it to the creator, reset the file to the template, print the creator's verdict",
+        "validate a request, hand it to the creator, print the creator's verdict; once accepted, reset request.json to the template",
       )
       .argument('[file]', 'the request file', DEFAULT_REQUEST_FILE),
   )
@@ -46,20 +50,24 @@ export function registerSubmit(program: Command): void {
       'after',
       `
 A request starts or changes the project of its "database"; {"action": "remove", "database": "…"}
-removes one (or use db-proxy remove). The file is validated exactly as db-proxy validate does,
-written atomically into <state-dir>/requests/, and, once there, reset to the template.
+removes one (or use db-proxy remove). The file is validated exactly as db-proxy validate does and
+written atomically into <state-dir>/requests/.
+
+The file is reset to the template only after an accepted verdict, and only when its name is
+${EDITABLE_REQUEST_NAME} (so requests/example.json or any other file is never overwritten). A rejected or
+failed request, a timeout, and --no-wait (no verdict is awaited) leave the file as it is.
+${LIMITS_HELP}
 ${EXIT_CODES_HELP}`,
     )
     .action(async (file: string, flags: WaitFlags, command: Command) => {
-      const { stateDir } = globalOptions(command);
+      const { stateDir, configDir } = globalOptions(command);
       const timeoutMs = parseTimeout(flags.timeout);
-      const { submission, text } = await readSubmissionFile(file);
+      const { submission, text } = await readSubmissionFile(file, await configuredUnitPrefix(configDir));
       const layout = stateLayout(stateDir);
       const id = await dropRequest(layout, submissionDatabase(submission), text);
-      await resetToTemplate(file);
       process.stderr.write(`submitted ${id}: ${summarizeSubmission(submission)}\n`);
-      process.stderr.write(`${file} was reset to the template\n`);
-      await awaitVerdict(layout, id, flags, timeoutMs);
+      const verdict = await awaitVerdict(layout, id, flags, timeoutMs);
+      process.stderr.write(`${await afterVerdict(file, verdict, flags.wait)}\n`);
     });
 
   addWaitOptions(
@@ -92,16 +100,33 @@ function parseTimeout(text: string): number {
   return seconds * 1000;
 }
 
+/** Resets the editable file after an accepted verdict; says what happened to the file either way. */
+async function afterVerdict(file: string, verdict: Verdict | undefined, waited: boolean): Promise<string> {
+  if (!waited)
+    return `${file} was kept as it is: with --no-wait there is no verdict, and only an accepted request resets it`;
+  if (!verdict?.accepted) return `${file} was kept as it is, so you can fix it and submit again`;
+  if (basename(file) !== EDITABLE_REQUEST_NAME) {
+    return `${file} was kept as it is: only a file named ${EDITABLE_REQUEST_NAME} is reset to the template`;
+  }
+  await resetToTemplate(file);
+  return `${file} was reset to the template`;
+}
+
 async function resetToTemplate(file: string): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
   await writeFile(temp, renderTemplate());
   await rename(temp, file);
 }
 
-async function awaitVerdict(layout: StateLayout, id: string, flags: WaitFlags, timeoutMs: number): Promise<void> {
+async function awaitVerdict(
+  layout: StateLayout,
+  id: string,
+  flags: WaitFlags,
+  timeoutMs: number,
+): Promise<Verdict | undefined> {
   if (!flags.wait) {
     process.stdout.write(flags.json ? `${JSON.stringify({ request_id: id, queued: true })}\n` : `queued: ${id}\n`);
-    return;
+    return undefined;
   }
   process.stderr.write(`waiting up to ${Math.round(timeoutMs / 1000)} s for the creator's verdict…\n`);
   const verdict = await waitForVerdict(layout, id, { timeoutMs });
@@ -115,6 +140,7 @@ async function awaitVerdict(layout: StateLayout, id: string, flags: WaitFlags, t
   }
   process.stdout.write(flags.json ? `${JSON.stringify(verdict)}\n` : formatVerdict(verdict));
   process.exitCode = verdictExitCode(verdict);
+  return verdict;
 }
 
 export function verdictExitCode(verdict: Verdict): number {

@@ -1,7 +1,7 @@
 // `db-proxy sync [--once] <request.json>`: runs the MySQL → MongoDB sync of one request.
 import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
 import { readRequestFile } from '../../request/read.js';
 import { globalOptions } from '../options.js';
@@ -13,16 +13,24 @@ export function registerSync(program: Command): void {
     .description('sync one request from MySQL to MongoDB, every sleep_time seconds until SIGTERM/SIGINT')
     .argument('<request>', 'the request file (JSON)')
     .option('--once', 'run one full cycle, then exit: 0 on success, non-zero on failure')
+    .option(
+      '--reconcile',
+      'with --once: digest-check every wave in retention, not only those the age schedule makes due',
+    )
     .addHelpText(
       'after',
       `
 Uses the private defaults and credentials of --config-dir (defaults.json, credentials.env).
+--once --reconcile compares every wave in retention with MySQL (one digest row per wave) and
+rewrites the ones that differ: for operators after a repair of the source, and for tests.
 Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
 is logged and retried with a capped exponential backoff.
 Exit codes: 0 ok, 1 MySQL or MongoDB failed (--once), 78 invalid request, defaults or credentials.`,
     )
-    .action(async (file: string, options: { once?: boolean }, command: Command) => {
+    .action(async (file: string, options: { once?: boolean; reconcile?: boolean }, command: Command) => {
       const { configDir } = globalOptions(command);
+      if (options.reconcile && !options.once)
+        throw new UsageError('--reconcile needs --once (the loop reconciles on its own schedule)');
       const request = await readRequestFile(file);
       const project = await loadProject(request, configDir);
       // The drivers load only for commands that talk to the databases: `validate` stays quick.
@@ -39,11 +47,17 @@ Exit codes: 0 ok, 1 MySQL or MongoDB failed (--once), 78 invalid request, defaul
       });
       try {
         if (options.once) {
-          const report = await runCycle(project.config, { source, sink, logger, signal: shutdown.signal });
+          const report = await runCycle(project.config, {
+            source,
+            sink,
+            logger,
+            signal: shutdown.signal,
+            reconcile: options.reconcile === true,
+          });
           logCycle(logger, report, project.config.debug || project.config.logLevel === 'debug');
           process.stdout.write(
             `synced ${request.database}: ${report.documents} document(s) written, ${report.deleted} deleted, ` +
-              `${report.rows} row(s) read, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,
+              `${report.rows} row(s) read, ${report.checked} wave(s) checked, ${report.differed} differed, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,
           );
         } else {
           logger.info('sync started', {

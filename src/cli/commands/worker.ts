@@ -1,12 +1,12 @@
 // `db-proxy worker <project>`: the sync of one project as a systemd service (Type=notify):
-// READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
+// preflight of its source, READY once MySQL and MongoDB answer, a STATUS line kept current, stop on SIGTERM.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
-import { ExitCode, describeError } from '../../errors.js';
+import { ConfigError, ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
 import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
@@ -46,20 +46,40 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('run the sync of a project folder as a systemd service (used by db-proxy@.service)')
     .argument('<project>', "the project's database (its folder under the projects folder), or a project folder path")
+    .addHelpText(
+      'after',
+      `
+Before READY the worker checks its source as its MySQL user sees it: the database exists, the
+cycle and measures tables and every configured column exist with usable types, the user can
+SELECT them (a missing index on a wave counter column is a warning). While MySQL or MongoDB do
+not answer it retries, and stays "activating". Exit codes: 0 stopped by SIGTERM; 78 the
+configuration cannot work (the request, defaults.json or the source schema; its problems are in
+the log and in the STATUS= line, one per field, where the creator reads them).`,
+    )
     .action(async (project_: string, _options: unknown, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
       const dir = await resolveProjectDir(project_, configDir, stateDir);
       const request = await readRequestFile(join(dir, PROJECT_REQUEST_FILE));
       const project = await loadProject(request, configDir);
-      const [{ connectProject }, { runSyncLoop }, { Backoff }, { createNotifier }, status, { HealthTracker }] =
-        await Promise.all([
-          import('../../sync/connect.js'),
-          import('../../sync/loop.js'),
-          import('../../sync/backoff.js'),
-          import('../../systemd/notify.js'),
-          import('../../sync/status-line.js'),
-          import('../../health/heartbeat.js'),
-        ]);
+      const [
+        { connectProject },
+        { runSyncLoop },
+        { Backoff },
+        { createNotifier },
+        status,
+        { HealthTracker },
+        { runPreflight },
+        { formatConfigStatus },
+      ] = await Promise.all([
+        import('../../sync/connect.js'),
+        import('../../sync/loop.js'),
+        import('../../sync/backoff.js'),
+        import('../../systemd/notify.js'),
+        import('../../sync/status-line.js'),
+        import('../../health/heartbeat.js'),
+        import('../../preflight/preflight.js'),
+        import('../../preflight/status-line.js'),
+      ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const drift = await configurationDrift(dir, project.config);
       if (drift) logger.warn(drift);
@@ -82,6 +102,8 @@ export function registerWorker(program: Command): void {
       let heartbeatFailing = false;
       const beat = async (): Promise<void> => {
         try {
+          // The first heartbeat continues the previous worker's totals rather than resetting them.
+          if (!health.hasResumed) health.resume(await sink.readHeartbeatTotals(identity.project));
           await sink.writeHeartbeat(health.document(identity));
           if (heartbeatFailing) logger.info('heartbeat written again');
           heartbeatFailing = false;
@@ -103,11 +125,34 @@ export function registerWorker(program: Command): void {
       try {
         // READY only once both databases answer: `systemctl start` then means "syncing".
         const backoff = new Backoff(project.config.sync.retry_initial_seconds, project.config.sync.retry_max_seconds);
+        const access = {
+          host: project.config.mysql.host,
+          port: project.config.mysql.port,
+          user: project.credentials.MYSQL_USER,
+          password: project.credentials.MYSQL_PASSWORD,
+          connectTimeoutSeconds: project.config.sync.connect_timeout_seconds,
+        };
+        const target = {
+          server: request.server,
+          database: request.database,
+          measures: request.measures,
+          schema: project.config.source,
+        };
         while (!shutdown.signal.aborted) {
           try {
+            // Preflight before READY: a source that cannot work exits 78 (no restart) with its
+            // findings in STATUS=, which the creator turns into a `rejected` verdict.
+            const findings = await runPreflight(access, target);
+            if (findings.issues.length > 0) {
+              for (const issue of findings.issues) logger.error(`preflight: ${issue}`);
+              await notifier.status(redact(formatConfigStatus(findings.issues)));
+              throw new ConfigError(`the source cannot be synced:\n  ${findings.issues.join('\n  ')}`);
+            }
+            for (const warning of findings.warnings) logger.warn(`preflight: ${warning}`);
             await Promise.all([source.ping(), sink.ping()]);
             break;
           } catch (error) {
+            if (error instanceof ConfigError) throw error;
             const wait = backoff.next();
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);

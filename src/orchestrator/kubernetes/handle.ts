@@ -49,6 +49,7 @@ export async function handleOnKubernetes(input: KubernetesRequest): Promise<Hand
       duration_ms: Date.now() - started,
     }),
     commit: () => Promise.resolve(),
+    abort: () => Promise.resolve(),
   });
   let orchestrator;
   try {

@@ -70,10 +70,20 @@ export function credentialsSecretName(server: string, settings: KubernetesSettin
   return `db-proxy-credentials-${slug(address.host, 63 - 'db-proxy-credentials-'.length - port.length)}${port}`;
 }
 
-/** The defaults a worker merges its request over: the administrator's, without the orchestrator's part. */
+/**
+ * The defaults a worker merges its request over: the administrator's, without the orchestrator's
+ * part, and without per-server credentials files: in a pod the Secret of the server is its
+ * credentials.env.
+ */
 function workerDefaults(defaults: Defaults): Omit<Defaults, 'orchestrator' | 'kubernetes' | 'projects_dir'> {
   const { orchestrator: _orchestrator, kubernetes: _kubernetes, projects_dir: _projects, ...rest } = defaults;
-  return rest;
+  const servers = Object.fromEntries(
+    Object.entries(rest.mysql.servers).map(([server, { credentials: _credentials, ...settings }]) => [
+      server,
+      settings,
+    ]),
+  );
+  return { ...rest, mysql: { ...rest.mysql, servers } };
 }
 
 export function buildManifests(

@@ -106,6 +106,13 @@ const CONTAINER_ENV: Record<string, string> = {
   TERM: 'dumb',
   SYSTEMD_PAGER: 'cat',
   SYSTEMD_COLORS: '0',
+  // The host's CA settings (a TLS-intercepting proxy in front of the npm registry, say), so that
+  // install.sh's `npm ci` inside reaches the registry as on the host; the files are the host's too.
+  ...Object.fromEntries(
+    ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR']
+      .map((name) => [name, process.env[name]] as const)
+      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  ),
 };
 const BOOT_TARGET = `[Unit]
 Description=minimal boot target for db-proxy end-to-end tests

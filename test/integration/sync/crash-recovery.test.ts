@@ -94,3 +94,70 @@ describe('sync killed during a backfill', () => {
     expect(got.documents).toBe(total);
   });
 });
+
+describe('sync killed during a reconcile pass', () => {
+  let project: SyncProject;
+  const now = Math.floor(Date.now() / 1000);
+  const data = generateDataset({
+    now,
+    spanSeconds: 5 * 86_400,
+    // FerretDB 1.x scans the collection for each replaceOne by _id: a small collection keeps the
+    // full rewrite within the CLI's time limit.
+    waves: 150,
+    points: 40,
+    monitories: [{ name: 'Extraction_1_dev_a', interval: 300 }],
+    seed: 11,
+  });
+
+  beforeAll(async () => {
+    project = await createSyncProject({ mongoUrl: inject('mongoUrl'), defaults: { sync: { waves_per_query: 2 } } });
+    await project.source.insertCycles(data.cycles);
+    await project.source.insertMeasures(data.measures);
+  });
+
+  afterAll(async () => {
+    await project?.cleanup();
+  });
+
+  it('converges when killed with SIGKILL half-way through rewriting the waves that differ', async () => {
+    expect((await runCli(project.syncArgs('--once'))).exitCode).toBe(0);
+    // Every wave differs now: the reconcile rewrites all of them, chunk by chunk.
+    await project.source.connection.query(
+      `UPDATE \`${project.source.measuresTable}\` SET point_value = -1 WHERE point_id = '007'`,
+    );
+    for (const row of data.measures) if (row.pointId === '007') row.value = -1;
+    const want = expectedPivot(data, {
+      database: project.source.name,
+      measures: project.source.measuresTable,
+      kept: ['Extraction_1_dev_a'],
+      lowerBound: now - 30 * 86_400,
+    });
+    const rewritten = async (): Promise<number> => {
+      let count = 0;
+      for (const { name } of await project.db.listCollections({}, { nameOnly: true }).toArray())
+        if (name.startsWith(`${project.source.name};`))
+          count += await project.db.collection(name).countDocuments({ '007': -1 });
+      return count;
+    };
+    const total = countDocuments(want);
+    const worker = spawnCli(project.syncArgs('--once', '--reconcile'));
+    let exited = false;
+    void worker.then(() => (exited = true));
+    const deadline = Date.now() + 60_000;
+    while (!exited && Date.now() < deadline && (await rewritten()) === 0) await new Promise((r) => setTimeout(r, 10));
+    worker.kill('SIGKILL');
+    const result = await worker;
+    expect(result.signal, result.stderr).toBe('SIGKILL');
+    const partial = await rewritten();
+    expect(partial, 'the kill must land inside the reconcile pass').toBeGreaterThan(0);
+    expect(partial).toBeLessThan(total);
+
+    const final = await runCli(project.syncArgs('--once', '--reconcile'), { timeout: 110_000 });
+    expect(final.exitCode, final.stderr).toBe(0);
+    const got = await readCollections(project.db, project.source.name);
+    expect(asPlain(got.collections)).toEqual(asPlain(want));
+    expect(got.documents).toBe(total);
+    const again = await runCli(project.syncArgs('--once', '--reconcile'));
+    expect(again.stdout).toMatch(/: 0 document\(s\) written, 0 deleted, .* 0 differed/);
+  });
+});

@@ -1,0 +1,190 @@
+// `npm run bench -- --steady`: the realistic building in steady state, measured by MariaDB itself.
+// Two products run side by side, each on its own identical building, MySQL user and MongoDB
+// database: the candidate (the working tree's dist/) and the baseline (a git revision, built by
+// baseline.ts). Both backfill with their looping `db-proxy sync`; then, for the window, live waves
+// are committed to both buildings at the same moments, and USER_STATISTICS / TABLE_STATISTICS
+// differences, the workers' CPU and RSS and each wave's commit → MongoDB latency are taken.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildBaseline } from './baseline.ts';
+import { BUILDING, insertWave } from './building.ts';
+import { connectRoot } from './dataset.ts';
+import { provideMongo } from './mongo-server.ts';
+import { figuresOf, type SideMeasurement, type SteadyFigures } from './steady-report.ts';
+import { startSide, type Side } from './steady-side.ts';
+import { difference, enableUserstat, readCounters } from './userstat.ts';
+import type { SteadyOptions } from './args.ts';
+
+const BACKFILL_TIMEOUT_MS = 30 * 60_000;
+const ARRIVAL_TIMEOUT_MS = 120_000;
+const POLL_MS = 50;
+/** Offsets of each package's first live wave after the window opens, seconds. */
+const FIRST_WAVE_OFFSET_S = [5, 15];
+
+type Log = (message: string) => void;
+
+export async function runSteady(
+  projectRoot: string,
+  candidateCli: string,
+  options: SteadyOptions,
+  log: Log,
+): Promise<SteadyFigures> {
+  const mongo = await provideMongo(projectRoot);
+  log(`MongoDB: ${mongo.description}`);
+  // FerretDB answers a numeric _id lookup with a collection scan (see latency.ts): use the checkpoint.
+  const probe = mongo.description.startsWith('FerretDB') ? 'checkpoint' : 'findOne';
+  log(`baseline: building ${options.baselineRev}`);
+  const baseline = await buildBaseline(projectRoot, options.baselineRev);
+  log(
+    `baseline: ${baseline.commit.slice(0, 12)} built in ${(baseline.buildMs / 1000).toFixed(0)} s (${baseline.dependencies})`,
+  );
+  const userstat = await enableUserstat();
+  log(`userstat on for the run${userstat.wasOn ? ' (it already was)' : ''}`);
+
+  const now = Math.floor(Date.now() / 1000);
+  const candidateDefaults = options.changeColumn ? { source: { measure_change_column: 'id' } } : {};
+  const sides: Side[] = [];
+  for (const spec of [
+    { name: 'candidate' as const, cli: candidateCli, defaults: candidateDefaults },
+    { name: 'baseline' as const, cli: baseline.cli, defaults: {} },
+  ]) {
+    const side = await startSide(spec, mongo.url, options.timeFactor, now, probe);
+    sides.push(side);
+    const b = side.building;
+    log(
+      `${spec.name}: ${b.seededRows.toLocaleString('en-US')} rows (${b.seededWaves} waves) loaded in ${(b.loadMs / 1000).toFixed(1)} s; sync started`,
+    );
+  }
+
+  // Backfill: each package's newest seeded wave (now - p·7, see building.ts) must be in MongoDB.
+  const backfillS: number[] = [];
+  for (const side of sides) {
+    for (const p of BUILDING.packages.keys()) await waitArrived(side, p, now - p * 7, BACKFILL_TIMEOUT_MS);
+    // From its process start; an upper bound for the first side, polled while the second loads.
+    backfillS.push((performance.now() - side.startedAt) / 1000);
+    log(`${side.spec.name}: backfilled after ${(backfillS.at(-1) ?? 0).toFixed(1)} s`);
+  }
+  await sleep(2 * BUILDING.sleepTime * 1000);
+
+  const connections = await Promise.all(sides.map((side) => connectRoot(side.building.database)));
+  try {
+    const windowS = options.minutes * 60;
+    log(
+      `window: ${options.minutes} min, live waves every ${sides[0]!.building.intervals.join(' s and ')} s (time factor ${options.timeFactor})`,
+    );
+    const before = await Promise.all(sides.map(snapshot));
+    const started = performance.now();
+    const end = started + windowS * 1000;
+    // The live schedule; the last waves early enough to arrive inside the window.
+    const events: { at: number; p: number }[] = [];
+    for (const [p, interval] of sides[0]!.building.intervals.entries()) {
+      for (
+        let t = FIRST_WAVE_OFFSET_S[p]! * 1000;
+        t < windowS * 1000 - 4 * BUILDING.sleepTime * 1000;
+        t += interval * 1000
+      )
+        events.push({ at: started + t, p });
+    }
+    events.sort((a, b) => a.at - b.at);
+    const latencies: number[][] = sides.map(() => []);
+    const inserted: number[] = sides.map(() => 0);
+    const arrivals: Promise<void>[] = [];
+    const peakRss: number[] = sides.map(() => 0);
+    const sampler = setInterval(() => {
+      for (const [i, side] of sides.entries())
+        void side.rssKb().then(
+          (kb) => (peakRss[i] = Math.max(peakRss[i] ?? 0, kb.rss)),
+          () => undefined,
+        );
+    }, 1000);
+    let lastWave = now;
+    try {
+      for (const event of events) {
+        await sleep(Math.max(0, event.at - performance.now()));
+        const wave = Math.max(Math.floor(Date.now() / 1000), lastWave + 1);
+        lastWave = wave;
+        await Promise.all(
+          sides.map(async (side, i) => {
+            inserted[i]! += await insertWave(connections[i]!, event.p, wave);
+            const committed = performance.now();
+            arrivals.push(
+              waitArrived(side, event.p, wave, ARRIVAL_TIMEOUT_MS).then(() => {
+                latencies[i]!.push(performance.now() - committed);
+              }),
+            );
+          }),
+        );
+        log(`wave ${wave} of ${BUILDING.packages[event.p]!.monitory} committed to both buildings`);
+      }
+      await Promise.all(arrivals);
+      await sleep(Math.max(0, end - performance.now()));
+    } finally {
+      clearInterval(sampler);
+    }
+    const after = await Promise.all(sides.map(snapshot));
+    const measuredS = (performance.now() - started) / 1000;
+    await userstat.ensureStillOn();
+
+    const measurements: SideMeasurement[] = [];
+    for (const [i, side] of sides.entries()) {
+      const b = before[i]!;
+      const a = after[i]!;
+      side.sync.kill('SIGTERM');
+      const stopped = await side.sync.done;
+      measurements.push({
+        name: side.spec.name,
+        product:
+          side.spec.name === 'candidate' ? 'working tree (dist/)' : `${baseline.rev} (${baseline.commit.slice(0, 12)})`,
+        windowS: measuredS,
+        backfillS: backfillS[i] ?? NaN,
+        rowsInserted: inserted[i] ?? 0,
+        rowsPerHour: side.building.rowsPerHour,
+        wavesPerHour: side.building.intervals.reduce((sum, interval) => sum + 3600 / interval, 0),
+        counters: difference(a.counters, b.counters),
+        cycles: a.cycles - b.cycles,
+        workerCpuS: a.cpu - b.cpu,
+        rssEndKb: a.rss.rss,
+        rssPeakWindowKb: Math.max(peakRss[i] ?? 0, a.rss.rss),
+        hwmKb: a.rss.hwm,
+        latenciesMs: latencies[i] ?? [],
+        sigtermExit: stopped.code,
+      });
+    }
+    return figuresOf(measurements, {
+      mongo: mongo.description.replace(/ \(sqlite handler, .*\)$/, ' (sqlite handler)'),
+      timeFactor: options.timeFactor,
+      intervals: sides[0]!.building.intervals,
+      changeColumn: options.changeColumn,
+      baselineRev: options.baselineRev,
+      minutes: options.minutes,
+    });
+  } finally {
+    await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
+    await Promise.all(sides.map((side) => side.close().catch(() => undefined)));
+  }
+}
+
+async function snapshot(side: Side) {
+  const cycles = side.cycles();
+  const [counters, cpu, rss] = await Promise.all([
+    readCounters(side.user.user, side.building.database),
+    side.cpuSeconds(),
+    side.rssKb(),
+  ]);
+  return { counters, cycles, cpu, rss };
+}
+
+async function waitArrived(side: Side, p: number, wave: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (side.sync.child.exitCode !== null || side.sync.child.signalCode !== null)
+      throw new Error(
+        `${side.spec.name}: db-proxy sync exited (code ${String(side.sync.child.exitCode)}):\n${side.sync.stderr()}`,
+      );
+    if (await side.arrived(p, wave)) return;
+    if (performance.now() > deadline)
+      throw new Error(
+        `${side.spec.name}: wave ${wave} not in MongoDB after ${timeoutMs / 1000} s; its log:\n${side.sync.stderr()}`,
+      );
+    await sleep(POLL_MS);
+  }
+}

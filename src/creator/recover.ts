@@ -1,0 +1,173 @@
+// On start: finish or roll back what a killed creator left in inflight/, recover a project whose
+// journal is unreadable from its folder and drop-in, and give every project folder whose drop-in
+// is gone (after `install.sh --uninstall` and a reinstall) its unit back, enabled and started.
+import { basename, join } from 'node:path';
+import { describeError } from '../errors.js';
+import { verdictFileName } from '../intake/verdict.js';
+import { projectDir, type StateLayout } from '../intake/layout.js';
+import { isSafeIdentifier } from '../request/identifiers.js';
+import { parseRequestText } from '../request/parse.js';
+import {
+  DROP_IN_FILE,
+  PROJECT_REQUEST_FILE,
+  PROJECT_STATE_FILE,
+  parseProjectState,
+  renderDropIn,
+} from './project-files.js';
+import { commitTransaction, rollBack } from './transaction/runner.js';
+import { pathsOf, type Host } from './transaction/host.js';
+import { quarantineJournal, readJournals } from './transaction/journal.js';
+
+export interface Recovered {
+  database: string;
+  request_id: string;
+  result: 'finished' | 'rolled back' | 'quarantined';
+}
+
+/**
+ * A journal whose verdict is in processed/ is finished (the clean-up after the verdict); any other
+ * is rolled back: its request is still in the drop folder and is handled again.
+ */
+export interface RecoverOptions {
+  unitDir: string;
+  dropInTemplate: string;
+  /** The unit of a database without a readable folder (from today's unit_prefix). */
+  unitOf: (database: string) => string;
+}
+
+export async function recoverJournals(host: Host, layout: StateLayout, options: RecoverOptions): Promise<Recovered[]> {
+  const results: Recovered[] = [];
+  for (const entry of await readJournals(host.files, layout.inflight)) {
+    if (!entry.ok) {
+      const target = await quarantineJournal(host.files, entry.path);
+      const database = entry.name.slice(0, -'.json'.length);
+      host.logger.error(
+        `the journal ${entry.path} is unreadable: ${entry.problem}; moved it to ${target} and recovered ${database} from its folder and drop-in`,
+      );
+      if (isSafeIdentifier(database)) await recoverFromFolder(host, layout, options, database);
+      results.push({ database, request_id: '?', result: 'quarantined' });
+      continue;
+    }
+    const journal = entry.journal;
+    const journalLayout = { ...layout, projects: journal.projects_dir };
+    if (await host.files.exists(join(layout.processed, verdictFileName(journal.request_id)))) {
+      await commitTransaction(host, journalLayout, journal);
+      if (await host.files.exists(journal.request_file)) {
+        await host.files.move(journal.request_file, join(layout.processed, basename(journal.request_file)));
+      }
+      results.push({ database: journal.database, request_id: journal.request_id, result: 'finished' });
+    } else {
+      const ctx = { host, journal, paths: pathsOf(journalLayout, journal), next: undefined };
+      await rollBack(ctx, journal.steps);
+      results.push({ database: journal.database, request_id: journal.request_id, result: 'rolled back' });
+    }
+  }
+  return results;
+}
+
+/** Whether the folder holds a configuration whose verdict was filed as accepted. */
+async function committedFolder(host: Host, layout: StateLayout, dir: string): Promise<boolean> {
+  const state = parseProjectState((await host.files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
+  return state !== undefined && (await host.files.exists(join(layout.processed, verdictFileName(state.request_id))));
+}
+
+/**
+ * Without a journal: a previous folder beside an uncommitted one means a change was under way, so
+ * the previous one is put back; an uncommitted folder without a previous one is a new project
+ * that never got its verdict, so it is removed. The drop-in then follows the folder.
+ */
+async function recoverFromFolder(
+  host: Host,
+  layout: StateLayout,
+  options: RecoverOptions,
+  database: string,
+): Promise<void> {
+  const { files, systemctl } = host;
+  const dir = projectDir(layout, database);
+  const previous = join(layout.projects, `.previous-${database}`);
+  await files.removeTree(join(layout.projects, `.staging-${database}`));
+  const committed = await committedFolder(host, layout, dir);
+  let restored = false;
+  if (await files.exists(previous)) {
+    if (committed) await files.removeTree(previous);
+    else {
+      await files.removeTree(dir);
+      await files.move(previous, dir);
+      restored = true;
+    }
+  } else if (!committed && (await files.exists(dir))) {
+    host.logger.warn(`${dir} holds a configuration that never got an accepted verdict; removing it`);
+    await files.removeTree(dir);
+  }
+  const state = parseProjectState((await files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
+  if (!state) {
+    const unit = options.unitOf(database);
+    host.logger.warn(`${database} has no project folder: ${unit} is stopped and disabled, its drop-in removed`);
+    await systemctl.disableNow(unit).catch(() => undefined);
+    const dropInDir = join(options.unitDir, `${unit}.d`);
+    await files.removeFileIfExists(join(dropInDir, DROP_IN_FILE));
+    await files.removeDirIfEmpty(dropInDir);
+    await host.reload();
+    return;
+  }
+  await restoreDropIn(host, options.unitDir, dir, state.unit, state.config_hash, options.dropInTemplate);
+  await host.reload();
+  if (restored && (await host.units.snapshot(state.unit)).ActiveState === 'active') await systemctl.restart(state.unit);
+}
+
+/** Writes a project's drop-in from its folder; returns whether it changed. */
+async function restoreDropIn(
+  host: Host,
+  unitDir: string,
+  dir: string,
+  unit: string,
+  configHash: string,
+  template: string,
+): Promise<boolean> {
+  const text = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
+  const parsed = text === undefined ? undefined : parseRequestText(text);
+  if (!parsed?.ok) return false;
+  const prefix = unit.slice(0, unit.indexOf('@'));
+  const dropIn = renderDropIn(parsed.value, prefix, configHash, template);
+  const path = join(unitDir, `${unit}.d`, DROP_IN_FILE);
+  if ((await host.files.readTextIfExists(path)) === dropIn) return false;
+  await host.files.writeFileAtomic(path, dropIn, 0o644);
+  return true;
+}
+
+/**
+ * Every project folder without a drop-in (the units were uninstalled, the folders kept) gets it
+ * back, rendered from the folder, and its unit enabled and started. Returns the units restored.
+ */
+export async function restoreUnits(
+  host: Host,
+  layout: StateLayout,
+  unitDir: string,
+  template: string,
+  databases: readonly string[],
+): Promise<string[]> {
+  const restored: string[] = [];
+  for (const database of databases) {
+    const dir = projectDir(layout, database);
+    const state = parseProjectState((await host.files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
+    if (!state) continue;
+    if (await host.files.exists(join(unitDir, `${state.unit}.d`, DROP_IN_FILE))) continue;
+    try {
+      if (await restoreDropIn(host, unitDir, dir, state.unit, state.config_hash, template)) restored.push(state.unit);
+    } catch (error) {
+      host.logger.error(`cannot restore the drop-in of ${state.unit}: ${describeError(error)}`);
+    }
+  }
+  if (restored.length === 0) return restored;
+  await host.reload();
+  for (const unit of restored) {
+    try {
+      await host.systemctl.enable(unit);
+      await host.systemctl.resetFailed(unit);
+      await host.systemctl.start(unit);
+    } catch (error) {
+      host.logger.error(`cannot start ${unit} again: ${describeError(error)}`);
+    }
+  }
+  return restored;
+}

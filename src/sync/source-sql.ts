@@ -1,0 +1,53 @@
+// The SQL db-proxy sends to the source, built from validated, quoted identifiers. Lists are padded
+// to fixed lengths (see pad), so each statement is prepared once per connection and reused.
+import type { SourceSchema } from '../config/defaults-schema.js';
+import { quoteMysqlIdentifier as q } from '../request/identifiers.js';
+import { digestRowExpression } from './digest.js';
+import type { WaveRange } from './schedule.js';
+
+/** Wave ranges per cycle-rows statement; more ranges are read by further statements. */
+export const RANGES_PER_QUERY = 32;
+
+const slots = (count: number): string => Array.from({ length: count }, () => '?').join(',');
+
+/** Pads a list to `length` by repeating its last element (harmless in IN and OR lists). */
+export function pad<T>(items: readonly T[], length: number): T[] {
+  const padded = [...items];
+  const last = items[items.length - 1];
+  while (padded.length < length && last !== undefined) padded.push(last);
+  return padded;
+}
+
+export function sourceSql(s: SourceSchema, measures: string) {
+  const wave = q(s.cycle_wave_counter);
+  const cycleColumns = `${wave}, ${q(s.cycle_monitory_name)}, ${q(s.cycle_interval)}`;
+  const mWave = q(s.measure_wave_counter);
+  const crc = digestRowExpression(q(s.measure_point_id), q(s.measure_point_value));
+  return {
+    cyclesFrom: (monitories: number, limit: number) =>
+      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
+      `AND ${wave} >= ? ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
+    cyclesInRanges: (monitories: number, ranges: number, limit: number) =>
+      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
+      `AND ${wave} >= ? AND (${Array.from({ length: ranges }, () => `${wave} BETWEEN ? AND ?`).join(' OR ')}) ` +
+      `ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
+    // ORDER BY … LIMIT 1 rather than MIN(): the same single index lookup with an index on
+    // (monitory_name, wave_counter), and a short ordered walk with one on wave_counter only.
+    oldestCycle: () =>
+      `SELECT ${wave} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} = ? AND ${wave} >= ? ` +
+      `ORDER BY ${wave} LIMIT 1`,
+    measures: (waves: number) =>
+      `SELECT ${mWave}, ${q(s.measure_point_id)}, ${q(s.measure_point_value)}, ${crc} FROM ${q(measures)} ` +
+      `WHERE ${mWave} IN (${slots(waves)})`,
+    digests: (waves: number) =>
+      `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${mWave} IN (${slots(waves)}) GROUP BY ${mWave}`,
+    crcProbe: () => `SELECT CRC32(?)`,
+    cycleIndexes: () =>
+      'SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS ' +
+      'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX',
+  };
+}
+
+export function rangeParams(ranges: readonly WaveRange[]): number[] {
+  return pad(ranges, RANGES_PER_QUERY).flat();
+}
