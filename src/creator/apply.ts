@@ -13,6 +13,7 @@ import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { handleOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
@@ -118,6 +119,17 @@ async function handleOrThrow(
     return done('rejected', { database, unit, action: null }, reasons);
   }
   const submission = parsed.value;
+  if (defaults.orchestrator === 'kubernetes') {
+    return handleOnKubernetes({
+      layout,
+      defaults,
+      submission,
+      requestId,
+      file,
+      started: Date.now(),
+      logger: ctx.logger,
+    });
+  }
   const database = submission.action === 'remove' ? submission.database : submission.request.database;
   const dir = projectDir(layout, database);
   const state = parseProjectState((await host.files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
@@ -184,6 +196,8 @@ export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
     unitOf: (database) => projectUnitName(defaults.unit_prefix, database),
     configDir: ctx.configDir,
   });
+  // On Kubernetes the project folders record Deployments: no systemd unit is missing.
+  if (defaults.orchestrator === 'kubernetes') return results;
   const restored = await restoreUnits(
     host,
     layout,
