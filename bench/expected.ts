@@ -1,11 +1,55 @@
-// What the age-scheduled checks should cost, printed beside the measured figures.
-//
-// SCHEDULE EXPECTATION, the one place to switch: once the sync core exports its pure function for
-// the schedule's reads per row, import it here from dist/ and return its figure instead. Until
-// then: a wave of age A is checked about every max(2 × sleep_time, A / 10), so over the retention R
-// a wave is checked about 10 · ln(R ÷ sleep_time) times, each check reading its rows once.
-export function expectedChecksPerWave(retentionSeconds: number, sleepTime: number): number {
-  return 10 * Math.log(retentionSeconds / sleepTime);
+// What the age-scheduled checks should cost, printed beside the measured figures: the sync core's
+// own pure function (src/sync/schedule.ts, from the candidate's dist/) with the default settings,
+// or, for a build without it, the issue's estimate 10 · ln(retention ÷ sleep_time).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface ScheduleSettings {
+  sleepSeconds: number;
+  ageFraction: number;
+  reconcileSeconds: number;
+}
+interface ScheduleModule {
+  expectedChecksPerWave: (s: ScheduleSettings, retentionSeconds: number, cycleSeconds?: number) => number;
+}
+interface DefaultsModule {
+  DefaultsSchema: {
+    parse(value: unknown): { sync: { check_age_fraction: number; reconcile_interval_seconds: number } };
+  };
 }
 
-export const EXPECTATION_SOURCE = '10 · ln(retention ÷ sleep_time) (bench/expected.ts)';
+export interface Expectation {
+  /** Digest checks per wave over its retention; each reads the wave's rows once. */
+  checksPerWave(retentionSeconds: number, sleepTime: number, cycleSeconds: number): number;
+  source: string;
+}
+
+export async function loadExpectation(distDir: string): Promise<Expectation> {
+  const schedule = join(distDir, 'sync', 'schedule.js');
+  const defaults = join(distDir, 'config', 'defaults-schema.js');
+  if (existsSync(schedule) && existsSync(defaults)) {
+    const { expectedChecksPerWave } = (await import(pathToFileURL(schedule).href)) as ScheduleModule;
+    const { DefaultsSchema } = (await import(pathToFileURL(defaults).href)) as DefaultsModule;
+    const sync = DefaultsSchema.parse({}).sync;
+    return {
+      checksPerWave: (retention, sleepTime, cycleSeconds) =>
+        expectedChecksPerWave(
+          {
+            sleepSeconds: sleepTime,
+            ageFraction: sync.check_age_fraction,
+            reconcileSeconds: sync.reconcile_interval_seconds,
+          },
+          retention,
+          cycleSeconds,
+        ),
+      source:
+        `the candidate's expectedChecksPerWave (src/sync/schedule.ts), check_age_fraction ${sync.check_age_fraction}, ` +
+        `reconcile_interval_seconds ${sync.reconcile_interval_seconds}, at the measured cycle period`,
+    };
+  }
+  return {
+    checksPerWave: (retention, sleepTime) => 10 * Math.log(retention / sleepTime),
+    source: '10 · ln(retention ÷ sleep_time): the candidate has no dist/sync/schedule.js',
+  };
+}

@@ -1,7 +1,7 @@
 // The steady benchmark's figures: per hour and per row inserted for each side, the ratios between
 // candidate and baseline, the targets with PASS/MISS, and the printed table.
 import { BUILDING } from './building.ts';
-import { EXPECTATION_SOURCE, expectedChecksPerWave } from './expected.ts';
+import type { Expectation } from './expected.ts';
 import { percentile } from './latency.ts';
 import { round, type Target } from './report.ts';
 import type { Counters } from './userstat.ts';
@@ -119,11 +119,14 @@ export function figuresOf(
     baselineRev: string;
     minutes: number;
   },
+  expectation: Expectation,
 ): SteadyFigures {
   const cm = measured.find((m) => m.name === 'candidate')!;
   const candidate = sideFigures(cm);
   const baseline = sideFigures(measured.find((m) => m.name === 'baseline')!);
-  const checks = expectedChecksPerWave(BUILDING.retentionDays * 86_400, BUILDING.sleepTime);
+  // The cycle period the candidate actually ran at (sleep_time plus the cycle's own time).
+  const cycleSeconds = candidate.cycles_per_hour ? 3600 / candidate.cycles_per_hour : BUILDING.sleepTime;
+  const checks = expectation.checksPerWave(BUILDING.retentionDays * 86_400, BUILDING.sleepTime, cycleSeconds);
   const ratio = (key: keyof SideFigures['per_hour']): number =>
     round(baseline.per_hour[key] / Math.max(candidate.per_hour[key], Number.EPSILON), 1);
   // Rows sent: the rows inserted (with 20% slack) plus one digest row per wave check.
@@ -173,7 +176,7 @@ export function figuresOf(
       change_column: setup.changeColumn,
       baseline_rev: setup.baselineRev,
       expected_reads_per_row: round(checks, 1),
-      expected_from: EXPECTATION_SOURCE,
+      expected_from: expectation.source,
     },
     candidate,
     baseline,

@@ -5,7 +5,9 @@
 // are committed to both buildings at the same moments, and USER_STATISTICS / TABLE_STATISTICS
 // differences, the workers' CPU and RSS and each wave's commit → MongoDB latency are taken.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname } from 'node:path';
 import { buildBaseline } from './baseline.ts';
+import { loadExpectation } from './expected.ts';
 import { BUILDING, insertWave } from './building.ts';
 import { connectRoot } from './dataset.ts';
 import { provideMongo } from './mongo-server.ts';
@@ -149,14 +151,18 @@ export async function runSteady(
         sigtermExit: stopped.code,
       });
     }
-    return figuresOf(measurements, {
-      mongo: mongo.description.replace(/ \(sqlite handler, .*\)$/, ' (sqlite handler)'),
-      timeFactor: options.timeFactor,
-      intervals: sides[0]!.building.intervals,
-      changeColumn: options.changeColumn,
-      baselineRev: options.baselineRev,
-      minutes: options.minutes,
-    });
+    return figuresOf(
+      measurements,
+      {
+        mongo: mongo.description.replace(/ \(sqlite handler, .*\)$/, ' (sqlite handler)'),
+        timeFactor: options.timeFactor,
+        intervals: sides[0]!.building.intervals,
+        changeColumn: options.changeColumn,
+        baselineRev: options.baselineRev,
+        minutes: options.minutes,
+      },
+      await loadExpectation(dirname(dirname(candidateCli))),
+    );
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
     await Promise.all(sides.map((side) => side.close().catch(() => undefined)));

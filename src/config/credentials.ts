@@ -58,7 +58,7 @@ export async function loadCredentials(path: string): Promise<Credentials> {
   return result.data;
 }
 
-/** Every string that must never appear in output: passwords, whole URLs and their password parts. */
+/** Every string that must never appear in output, of any length: passwords, whole URLs and their password parts. */
 export function secretsOf(credentials: Credentials): string[] {
   const secrets = [credentials.MYSQL_PASSWORD, credentials.MONGO_URL, credentials.SLACK_WEBHOOK_URL ?? ''];
   for (const url of [credentials.MONGO_URL, credentials.SLACK_WEBHOOK_URL]) {
@@ -71,5 +71,19 @@ export function secretsOf(credentials: Credentials): string[] {
       // Not a URL the WHATWG parser accepts (e.g. several mongodb hosts); the whole string is still redacted.
     }
   }
-  return secrets.filter((secret) => secret.length >= 3);
+  return secrets.filter((secret) => secret.length > 0);
+}
+
+/**
+ * For a process that writes what others said but connects to nothing (the creator's verdicts):
+ * registers the secrets of the credentials file so they are redacted. Returns why it could not,
+ * for a warning; there is then nothing of this file to leak.
+ */
+export async function registerCredentialSecrets(configDir: string): Promise<string | undefined> {
+  try {
+    await loadCredentials(credentialsPath(configDir));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

@@ -40,6 +40,8 @@ export interface ApplyContext {
   units: UnitStates;
   /** How long a started worker has to report READY before the change is rolled back. */
   settleMs: number;
+  /** How long a started worker that has not said anything yet is waited for; default 95 s (TimeoutStartSec=90). */
+  bootMs?: number;
   logger: Logger;
   /** The file operations (tests replace them); default the real, durable ones. */
   files?: FilePort;
@@ -47,7 +49,8 @@ export interface ApplyContext {
 
 function hostOf(ctx: ApplyContext): Host {
   const { systemctl, reload, units, settleMs, logger } = ctx;
-  return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, logger };
+  const bootMs = Math.max(settleMs, ctx.bootMs ?? 95_000);
+  return { files: ctx.files ?? realFiles, systemctl, reload, units, settleMs, bootMs, logger };
 }
 
 /**

@@ -1,6 +1,7 @@
 // On start: finish or roll back what a killed creator left in inflight/, recover a project whose
 // journal is unreadable from its folder and drop-in, and give every project folder whose drop-in
 // is gone (after `install.sh --uninstall` and a reinstall) its unit back, enabled and started.
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describeError } from '../errors.js';
 import { verdictFileName } from '../intake/verdict.js';
@@ -62,7 +63,21 @@ export async function recoverJournals(host: Host, layout: StateLayout, options: 
       results.push({ database: journal.database, request_id: journal.request_id, result: 'rolled back' });
     }
   }
+  await sweepReserves(host, layout);
   return results;
+}
+
+/**
+ * Space reserved for verdicts by requests that are no longer under way (a crash after the
+ * verdict of a failure was filed, before its clean-up): nothing is in flight at start.
+ */
+async function sweepReserves(host: Host, layout: StateLayout): Promise<void> {
+  for (const dir of [layout.processed, layout.failed]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.verdict.json.reserve'))) {
+      await host.files.removeFileIfExists(join(dir, name));
+    }
+  }
 }
 
 /** Whether the folder holds a configuration whose verdict was filed as accepted. */

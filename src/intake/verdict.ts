@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../creator/files.js';
+import { redactDeep } from '../logging/redact.js';
 import { VERDICT_SUFFIX } from './layout.js';
 
 export const OUTCOMES = ['started', 'restarted', 'unchanged', 'removed', 'rejected', 'failed'] as const;
@@ -44,10 +45,14 @@ export function verdictReservePath(dir: string, requestId: string): string {
   return join(dir, `.${verdictFileName(requestId)}.reserve`);
 }
 
-/** Writes the verdict atomically and durably (file and folder flushed), into its reserved space when there is one. */
+/**
+ * Writes the verdict atomically and durably (file and folder flushed), into its reserved space when
+ * there is one. Its reasons quote requests, workers and systemctl: it is redacted here, where it is
+ * stored for the group to read.
+ */
 export async function writeVerdict(dir: string, verdict: Verdict): Promise<string> {
   const path = join(dir, verdictFileName(verdict.request_id));
-  await writeFileAtomic(path, `${JSON.stringify(verdict, null, 2)}\n`, {
+  await writeFileAtomic(path, `${JSON.stringify(redactDeep(verdict), null, 2)}\n`, {
     mode: 0o640,
     reserved: verdictReservePath(dir, verdict.request_id),
   });

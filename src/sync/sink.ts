@@ -76,7 +76,7 @@ export function createSink(options: SinkOptions): Sink {
   const where = `MongoDB ${mongoHosts(options.url)} database ${options.database}`;
 
   const fail = (what: string, error: unknown): SinkError =>
-    new SinkError(`${where}: ${what} failed: ${redact(describeError(error))}`, { cause: error });
+    new SinkError(`${where}: ${what} failed: ${describeError(error)}`, { cause: error });
 
   async function bulk(collection: string, operations: AnyBulkWriteOperation<PivotDocument>[], what: string) {
     try {
@@ -195,6 +195,9 @@ export function createSink(options: SinkOptions): Sink {
 
     async writeHeartbeat(heartbeat) {
       const { _id, totals, ...fields } = heartbeat;
+      // The heartbeat is stored where every host's status and monitor read it: its error text is
+      // redacted here, once, whichever failure it came from.
+      fields.last_error = fields.last_error === null ? null : redact(fields.last_error);
       // $max: a counter never goes down, also when written before the previous totals were read.
       const max = Object.fromEntries(Object.entries(totals).map(([key, value]) => [`totals.${key}`, value]));
       try {

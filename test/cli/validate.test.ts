@@ -1,41 +1,17 @@
 // `db-proxy validate` run as operators run it (the built dist/cli/main.js): exit codes, summary line, one line per problem.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { cliPath, projectRoot, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { EXAMPLE_REQUEST } from '../../src/request/template.js';
 
-/** mtime of the newest TypeScript file under src/. */
-async function newestSourceTime(): Promise<number> {
-  const entries = await readdir(join(projectRoot, 'src'), { recursive: true, withFileTypes: true });
-  const times = await Promise.all(
-    entries
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-      .map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
-/** Builds dist/ when it is missing or older than the sources. */
-async function ensureBuilt(): Promise<void> {
-  if (existsSync(cliPath) && (await stat(cliPath)).mtimeMs >= (await newestSourceTime())) return;
-  const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = await execa(process.execPath, [tsc, '-p', 'tsconfig.json'], {
-    cwd: projectRoot,
-    reject: false,
-    all: true,
-  });
-  if (build.exitCode !== 0) throw new Error(`the build failed (tsc exit ${String(build.exitCode)}):\n${build.all}`);
-}
-
 let dir: string;
+// dist/ is current: the global setup (test/support/build.ts) built it before this file runs.
 beforeAll(async () => {
-  await ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'dbp-validate-'));
-}, 180_000);
+});
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -318,7 +318,7 @@ describe('db-proxy installed under a real systemd', () => {
       expect(verdict).toMatchObject({ outcome: 'failed', accepted: false });
       expect((verdict?.reasons as string[]).join('\n')).toMatch(/rolled back: no unit and no folder/);
       expect((await c.systemctl('is-enabled', unit)).stdout.trim()).not.toBe('enabled');
-      expect((await c.systemctl('is-active', unit)).stdout.trim()).not.toBe('active');
+      expect((await c.systemctl('is-active', unit)).stdout.trim()).toBe('inactive');
       expect((await c.exec(['test', '-e', `${STATE}/projects/${names.broken}`])).exitCode).not.toBe(0);
       expect((await c.exec(['ls', '-A', `${STATE}/inflight`])).stdout.trim()).toBe('');
     } finally {
@@ -415,7 +415,7 @@ describe('db-proxy installed under a real systemd', () => {
       const removed = await product.cli(['remove', database, '--json']);
       expect(removed.exitCode, removed.stderr).toBe(0);
       expect(JSON.parse(removed.stdout)).toMatchObject({ outcome: 'removed', accepted: true });
-      expect((await c.systemctl('is-active', unit)).stdout.trim()).not.toBe('active');
+      expect((await c.systemctl('is-active', unit)).stdout.trim()).toBe('inactive');
       expect((await c.systemctl('is-enabled', unit)).stdout.trim()).not.toBe('enabled');
       expect((await c.exec(['test', '-e', `/etc/systemd/system/${unit}.d`])).exitCode).not.toBe(0);
       expect((await c.exec(['test', '-e', `${STATE}/projects/${database}`])).exitCode).not.toBe(0);

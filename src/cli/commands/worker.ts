@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
 import { ConfigError, ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
-import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { differingPaths, type EffectiveConfig } from '../../config/effective.js';
@@ -68,7 +67,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         status,
         { HealthTracker },
         { runPreflight },
-        { formatConfigStatus },
+        { formatConfigStatus, formatStartingStatus },
       ] = await Promise.all([
         import('../../sync/connect.js'),
         import('../../sync/loop.js'),
@@ -113,7 +112,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
           // Logged once per outage, not every interval; the STATUS line says it too.
           if (!heartbeatFailing) logger.error(`heartbeat not written: ${describeError(error)}`);
           heartbeatFailing = true;
-          void notifier.status(redact(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`));
+          void notifier.status(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`);
         }
       };
       const heartbeatTimer = setInterval(() => void beat(), identity.intervalSeconds * 1000);
@@ -147,7 +146,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
             const findings = await runPreflight(access, target);
             if (findings.issues.length > 0) {
               for (const issue of findings.issues) logger.error(`preflight: ${issue}`);
-              await notifier.status(redact(formatConfigStatus(findings.issues)));
+              await notifier.status(formatConfigStatus(findings.issues));
               throw new ConfigError(`the source cannot be synced:\n  ${findings.issues.join('\n  ')}`);
             }
             for (const warning of findings.warnings) logger.warn(`preflight: ${warning}`);
@@ -159,7 +158,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);
             void beat();
-            await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
+            await notifier.status(formatStartingStatus(describeError(error), wait));
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
         }
@@ -190,7 +189,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
               const before = health.status;
               health.onFailure(error);
               if (before !== health.status) void beat();
-              void notifier.status(redact(status.failureStatus(error, retry, inARow)));
+              void notifier.status(status.failureStatus(error, retry, inARow));
             },
           },
         });
