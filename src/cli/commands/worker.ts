@@ -102,8 +102,14 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
       let heartbeatFailing = false;
       const beat = async (): Promise<void> => {
         try {
-          // The first heartbeat continues the previous worker's totals rather than resetting them.
-          if (!health.hasResumed) health.resume(await sink.readHeartbeatTotals(identity.project));
+          // Continue the previous worker's totals, once MongoDB answers; until then the write below
+          // fails the same way and says why, and the heartbeat's $max keeps stored totals from going down.
+          if (!health.hasResumed) {
+            await sink
+              .readHeartbeatTotals(identity.project)
+              .then((totals) => health.resume(totals))
+              .catch(() => undefined);
+          }
           await sink.writeHeartbeat(health.document(identity));
           if (heartbeatFailing) logger.info('heartbeat written again');
           heartbeatFailing = false;
