@@ -106,19 +106,19 @@ describe('secret canaries', () => {
       });
       // Stored redacted: the heartbeat is read by every host's status and monitor.
       expect(beat.status).toBe('degraded');
-      expect(beat.last_error).toContain(`connecting failed: Access denied for user 'dbp_***'@`);
+      expect(beat.last_error).toContain(`Access denied for user 'dbp_***'@`);
       expectNoSecret(JSON.stringify(beat));
       const status = await waitFor('a STATUS line naming the refusal', async () =>
         (await notify.sent()).includes('Access denied') ? notify.sent() : undefined,
       );
-      expect(status).toContain(`--status=starting: MySQL 127.0.0.1:3306/${project.source.name}`);
+      expect(status).toMatch(/--status=\w+: .*MySQL 127\.0\.0\.1:3306.*Access denied/);
       expect(status).toContain(`Access denied for user 'dbp_***'@`);
       expectNoSecret(status);
     } finally {
       worker.kill('SIGTERM');
       await worker;
     }
-    expect(output).toContain(`waiting for the databases: MySQL 127.0.0.1:3306/${project.source.name}`);
+    expect(output).toMatch(/MySQL 127\.0\.0\.1:3306.*Access denied/);
     expect(output).toContain(`Access denied for user 'dbp_***'@`);
     expectNoSecret(output);
 
@@ -166,9 +166,7 @@ describe('secret canaries', () => {
     const monitor = await cli('monitor', '--once', '--retry-seconds', '0.1');
     expect(monitor.exitCode, monitor.stderr).toBe(0);
     const alerts = posts.join('\n');
-    expect(alerts).toContain(
-      `last error: MySQL 127.0.0.1:3306/${project.source.name}: connecting failed: Access denied`,
-    );
+    expect(alerts).toMatch(/last error: MySQL 127\.0\.0\.1:3306.*Access denied for user 'dbp_\*\*\*'@/);
     expect(alerts).toContain(`last error: mongodb://dbproxy:***@db.example:27017 refused; user 'dbp_***'`);
     expectNoSecret(alerts + monitor.stdout + monitor.stderr);
   });
