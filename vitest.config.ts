@@ -3,6 +3,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const minutes = 60_000;
+/** Compiles src/ into dist/ once per run: the CLI tests never run a stale build. */
+const BUILD = 'test/support/build.ts';
 
 export default defineConfig({
   test: {
@@ -13,6 +15,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/integration/**', 'test/e2e/**'],
+          // The CLI tests run dist/: built once per run, before the suites.
+          globalSetup: [BUILD],
           sequence: { groupOrder: 0 },
         },
       },
@@ -21,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [BUILD, 'test/support/global-setup.ts'],
           // Real servers, process restarts and sync loops: slow on a 2-core machine.
           testTimeout: 2 * minutes,
           hookTimeout: 2 * minutes,
@@ -40,7 +44,7 @@ export default defineConfig({
           // container (test/e2e/support/systemd-container.ts); root only.
           include: ['test/e2e/**/*.test.ts'],
           // MariaDB and the MongoDB-compatible server run on the host; the container shares its network.
-          globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/global-setup.ts'],
+          globalSetup: [BUILD, 'test/e2e/support/global-setup.ts', 'test/support/global-setup.ts'],
           testTimeout: 3 * minutes,
           hookTimeout: 3 * minutes,
           fileParallelism: false,

@@ -158,7 +158,12 @@ async function main(): Promise<void> {
       intervalMs: 200,
     });
     show(`synced into MongoDB after ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-    show((await product.cli([...query, '--last', '2'])).stdout);
+    const latest = await product.cli([...query, '--last', '2']);
+    show(latest.stdout);
+    // The demo's point: the wave just inserted is in what the reader of MongoDB gets.
+    if (latest.exitCode !== 0 || !new RegExp(`^${wave}\\s`, 'm').test(latest.stdout)) {
+      throw new Error(`db-proxy query (exit ${latest.exitCode}) does not show the new wave ${wave}: ${latest.stderr}`);
+    }
     step('done: removing the container, the demo databases and the server');
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => show(`clean-up: ${String(error)}`));

@@ -14,6 +14,7 @@ import { registerStatus } from './commands/status.js';
 import { registerLogs } from './commands/logs.js';
 import { registerQuery } from './commands/query.js';
 import { registerMonitor } from './commands/monitor.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('db-proxy')
@@ -21,6 +22,14 @@ export function buildProgram(): Command {
     .option('--config-dir <dir>', 'private configuration directory (env DB_PROXY_CONFIG_DIR, default /etc/db-proxy)')
     .option('--state-dir <dir>', 'state directory (env DB_PROXY_STATE_DIR, default /var/lib/db-proxy)')
     .option('--debug', 'print stack traces of errors (env DB_PROXY_DEBUG=1)')
+    .version(packageVersion(), '-V, --version', 'print the version of db-proxy')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success; 1 failure (MySQL, MongoDB, systemd, or the creator could not apply a
+request); 2 wrong usage (an unknown command or option, a bad option value); 75 no verdict in time
+(submit, remove); 78 invalid request, defaults or credentials, or a request the creator rejected.`,
+    )
     .showHelpAfterError()
     .exitOverride();
   registerValidate(program);

@@ -1,6 +1,7 @@
 // Posts to a Slack incoming webhook, retrying with backoff. The URL is a secret: it is never
-// part of a message or an error.
+// part of a message or an error; the text is redacted here, where it leaves for Slack.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redact } from '../logging/redact.js';
 
 export interface PostOptions {
   attempts?: number;
@@ -18,7 +19,7 @@ export async function postToSlack(url: string, text: string, options: PostOption
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
+        body: JSON.stringify({ text: redact(text) }),
         signal: AbortSignal.timeout((options.timeoutSeconds ?? 10) * 1000),
       });
       if (response.ok) return;

@@ -1,7 +1,6 @@
 // Reading heartbeats back (status, monitor): one MongoDB client, documents validated.
 import { MongoClient } from 'mongodb';
 import { SinkError, describeError } from '../errors.js';
-import { redact } from '../logging/redact.js';
 import { mongoHosts } from '../sync/sink.js';
 import { HEARTBEATS_COLLECTION, HeartbeatSchema, type Heartbeat } from './heartbeat.js';
 
@@ -21,7 +20,7 @@ export function openHeartbeatStore(url: string, database: string, timeoutSeconds
   });
   const db = client.db(database);
   const fail = (what: string, error: unknown): SinkError =>
-    new SinkError(`MongoDB ${mongoHosts(url)} database ${database}: ${what} failed: ${redact(describeError(error))}`, {
+    new SinkError(`MongoDB ${mongoHosts(url)} database ${database}: ${what} failed: ${describeError(error)}`, {
       cause: error,
     });
   return {

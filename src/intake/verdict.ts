@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../creator/files.js';
+import { redactDeep } from '../logging/redact.js';
 import { VERDICT_SUFFIX } from './layout.js';
 
 export const OUTCOMES = ['started', 'restarted', 'unchanged', 'removed', 'rejected', 'failed'] as const;
@@ -44,10 +45,14 @@ export function verdictReservePath(dir: string, requestId: string): string {
   return join(dir, `.${verdictFileName(requestId)}.reserve`);
 }
 
-/** Writes the verdict atomically and durably (file and folder flushed), into its reserved space when there is one. */
+/**
+ * Writes the verdict atomically and durably (file and folder flushed), into its reserved space when
+ * there is one. Its reasons quote requests, workers and systemctl: it is redacted here, where it is
+ * stored for the group to read.
+ */
 export async function writeVerdict(dir: string, verdict: Verdict): Promise<string> {
   const path = join(dir, verdictFileName(verdict.request_id));
-  await writeFileAtomic(path, `${JSON.stringify(verdict, null, 2)}\n`, {
+  await writeFileAtomic(path, `${JSON.stringify(redactDeep(verdict), null, 2)}\n`, {
     mode: 0o640,
     reserved: verdictReservePath(dir, verdict.request_id),
   });
@@ -80,7 +85,11 @@ export function formatVerdict(verdict: Verdict): string {
       );
       break;
     case 'removed':
-      lines.push(`accepted: ${subject} removed; ${verdict.unit ?? '?'} stopped and disabled, folder archived`);
+      lines.push(
+        isDeployment(verdict.unit)
+          ? `accepted: ${subject} removed; ${verdict.unit} and its ConfigMap deleted, folder archived`
+          : `accepted: ${subject} removed; ${verdict.unit ?? '?'} stopped and disabled, folder archived`,
+      );
       break;
     case 'rejected':
       lines.push(`rejected: ${subject}: the request was refused`);
@@ -93,10 +102,21 @@ export function formatVerdict(verdict: Verdict): string {
   if (verdict.unit_status) lines.push(`  status: ${verdict.unit_status}`);
   if (verdict.accepted && verdict.unit && verdict.outcome !== 'removed') {
     lines.push(`watch it with:`);
-    lines.push(`  systemctl status ${shellQuote(verdict.unit)}`);
-    lines.push(`  journalctl -u ${shellQuote(verdict.unit)} -f`);
+    if (isDeployment(verdict.unit)) {
+      // In the namespace of defaults.json's kubernetes.namespace.
+      lines.push(`  kubectl get ${verdict.unit}`);
+      lines.push(`  kubectl logs -f ${verdict.unit}`);
+    } else {
+      lines.push(`  systemctl status ${shellQuote(verdict.unit)}`);
+      lines.push(`  journalctl -u ${shellQuote(verdict.unit)} -f`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Workers on Kubernetes are named `deployment/<name>` where systemd has a unit. */
+function isDeployment(unit: string | null): unit is string {
+  return unit !== null && unit.startsWith('deployment/');
 }
 
 /** Unit names of databases with `-` hold `\x2d`: quote them for copy and paste into a shell. */

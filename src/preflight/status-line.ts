@@ -1,7 +1,9 @@
-// How a worker hands the problems its preflight found to the creator: one STATUS= line that
-// `systemctl show -p StatusText` still reads after the worker exited with 78.
+// How a worker hands its words to the creator before READY: the problems its preflight found, in
+// the STATUS= line `systemctl show -p StatusText` still reads after it exited with 78, or that it
+// is up but waiting for its databases.
 
 const PREFIX = 'configuration: ';
+const STARTING = 'starting: ';
 const SEPARATOR = ' | ';
 
 /** The STATUS= line of a worker that exits because its configuration cannot work. */
@@ -18,4 +20,14 @@ export function parseConfigStatus(status: string): string[] | undefined {
     .map((issue) => issue.trim())
     .filter((issue) => issue !== '');
   return issues.length > 0 ? issues : undefined;
+}
+
+/** The STATUS= line of a worker that is up but cannot reach its databases yet (it retries). */
+export function formatStartingStatus(problem: string, retrySeconds: number): string {
+  return `${STARTING}${problem} (retry in ${Math.round(retrySeconds)} s)`;
+}
+
+/** Whether a worker said it is up and waiting for its databases: silence means it is still booting. */
+export function isStartingStatus(status: string): boolean {
+  return status.startsWith(STARTING);
 }

@@ -20,3 +20,14 @@ export function collectGarbageWhenGrown(): void {
   gc();
   heapAfterCollection = getHeapStatistics().used_heap_size;
 }
+
+/**
+ * After a cycle that wrote much (a backfill), gives memory back: a full collection frees what the
+ * chunks promoted, and V8 returns the emptied pages to the system.
+ */
+export function releaseMemory(): void {
+  const gc = gcFunction();
+  if (gc === undefined) return;
+  gc();
+  heapAfterCollection = getHeapStatistics().used_heap_size;
+}

@@ -5,6 +5,7 @@ import type { EffectiveConfig } from '../config/effective.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from './backoff.js';
+import { releaseMemory } from './gc.js';
 import { runCycle, type CycleMemory, type CycleReport } from './cycle.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
@@ -22,6 +23,8 @@ export interface LoopDeps {
   hooks?: LoopHooks;
 }
 
+const RELEASE_AFTER_DOCUMENTS = 500;
+
 export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Promise<void> {
   const backoff = new Backoff(config.sync.retry_initial_seconds, config.sync.retry_max_seconds);
   // When the last check pass ran, so that it need not be written to MongoDB every cycle.
@@ -34,6 +37,8 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
       backoff.reset();
       logCycle(deps.logger, report, config.debug || config.logLevel === 'debug');
       deps.hooks?.onCycle?.(report);
+      // A cycle that wrote this much was a backfill (or a large catch-up): what it promoted is garbage now.
+      if (report.documents >= RELEASE_AFTER_DOCUMENTS) releaseMemory();
     } catch (error) {
       if (deps.signal.aborted) break;
       pause = backoff.next();

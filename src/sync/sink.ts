@@ -68,14 +68,19 @@ export function createSink(options: SinkOptions): Sink {
     appName: 'db-proxy',
   });
   const db: Db = client.db(options.database);
+  // The driver closes its topology for good when the implicit connect of a first operation fails
+  // (MongoDB down as the worker starts: every later operation would say "Topology is closed"). An
+  // explicit connect() tries again, and returns at once when connected.
+  const connected = (): Promise<MongoClient> => client.connect();
   const states = db.collection<StateDocument>(CHECKPOINTS_COLLECTION);
   const where = `MongoDB ${mongoHosts(options.url)} database ${options.database}`;
 
   const fail = (what: string, error: unknown): SinkError =>
-    new SinkError(`${where}: ${what} failed: ${redact(describeError(error))}`, { cause: error });
+    new SinkError(`${where}: ${what} failed: ${describeError(error)}`, { cause: error });
 
   async function bulk(collection: string, operations: AnyBulkWriteOperation<PivotDocument>[], what: string) {
     try {
+      await connected();
       return await db.collection<PivotDocument>(collection).bulkWrite(operations, { ordered: false });
     } catch (error) {
       throw fail(`${what} in "${collection}"`, error);
@@ -95,6 +100,7 @@ export function createSink(options: SinkOptions): Sink {
     async insert(collection, docs) {
       if (docs.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
       try {
+        await connected();
         const result = await db.collection<PivotDocument>(collection).insertMany([...docs], { ordered: false });
         return { inserted: result.insertedCount, replaced: 0, deleted: 0 };
       } catch (error) {
@@ -113,6 +119,7 @@ export function createSink(options: SinkOptions): Sink {
     async remove(collection, waves) {
       if (waves.length === 0) return { inserted: 0, replaced: 0, deleted: 0 };
       try {
+        await connected();
         const result = await db.collection<PivotDocument>(collection).deleteMany({ _id: { $in: [...waves] } });
         return { inserted: 0, replaced: 0, deleted: result.deletedCount };
       } catch (error) {
@@ -123,6 +130,7 @@ export function createSink(options: SinkOptions): Sink {
     async deleteOlderThan(collection, bound, batchSize) {
       const target = db.collection<PivotDocument>(collection);
       try {
+        await connected();
         const batch = await target
           .find({ _id: { $lt: bound } }, { projection: { _id: 1 } })
           .limit(batchSize)
@@ -136,6 +144,7 @@ export function createSink(options: SinkOptions): Sink {
 
     async isEmpty(collection) {
       try {
+        await connected();
         return (await db.collection<PivotDocument>(collection).findOne({}, { projection: { _id: 1 } })) === null;
       } catch (error) {
         throw fail(`reading "${collection}"`, error);
@@ -144,6 +153,7 @@ export function createSink(options: SinkOptions): Sink {
 
     async loadStates(project, measures) {
       try {
+        await connected();
         const docs = await states.find({ project, measures }).toArray();
         return docs.map((doc) => ({
           collection: doc._id,
@@ -176,6 +186,7 @@ export function createSink(options: SinkOptions): Sink {
         updated_at: new Date(),
       };
       try {
+        await connected();
         await states.replaceOne({ _id: state.collection }, doc, { upsert: true });
       } catch (error) {
         throw fail(`writing the checkpoint of "${state.collection}"`, error);
@@ -183,11 +194,17 @@ export function createSink(options: SinkOptions): Sink {
     },
 
     async writeHeartbeat(heartbeat) {
-      const { _id, ...fields } = heartbeat;
+      const { _id, totals, ...fields } = heartbeat;
+      // The heartbeat is stored where every host's status and monitor read it: its error text is
+      // redacted here, once, whichever failure it came from.
+      fields.last_error = fields.last_error === null ? null : redact(fields.last_error);
+      // $max: a counter never goes down, also when written before the previous totals were read.
+      const max = Object.fromEntries(Object.entries(totals).map(([key, value]) => [`totals.${key}`, value]));
       try {
+        await connected();
         await db
           .collection<{ _id: string }>(HEARTBEATS_COLLECTION)
-          .updateOne({ _id }, { $set: fields, $currentDate: { server_time: true } }, { upsert: true });
+          .updateOne({ _id }, { $set: fields, $max: max, $currentDate: { server_time: true } }, { upsert: true });
       } catch (error) {
         throw fail('writing the heartbeat', error);
       }
@@ -196,6 +213,7 @@ export function createSink(options: SinkOptions): Sink {
     async readHeartbeatTotals(project) {
       let doc: unknown;
       try {
+        await connected();
         doc = await db.collection<{ _id: string }>(HEARTBEATS_COLLECTION).findOne({ _id: project });
       } catch (error) {
         throw fail('reading the previous heartbeat', error);
@@ -206,6 +224,7 @@ export function createSink(options: SinkOptions): Sink {
 
     async ping() {
       try {
+        await connected();
         await db.command({ ping: 1 });
       } catch (error) {
         throw fail('connecting', error);

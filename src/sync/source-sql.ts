@@ -6,7 +6,7 @@ import { digestRowExpression } from './digest.js';
 import type { WaveRange } from './schedule.js';
 
 /** Wave ranges per cycle-rows statement; more ranges are read by further statements. */
-export const RANGES_PER_QUERY = 32;
+export const RANGES_PER_QUERY = 128;
 
 const slots = (count: number): string => Array.from({ length: count }, () => '?').join(',');
 

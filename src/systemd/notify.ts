@@ -3,6 +3,7 @@
 // manager processed the message, so a short-lived sender is not lost; messages go out one
 // at a time, and only the newest pending STATUS is sent.
 import { execa } from 'execa';
+import { redact } from '../logging/redact.js';
 
 export interface Notifier {
   ready(status: string): Promise<void>;
@@ -49,6 +50,8 @@ export function createNotifier(env: NodeJS.ProcessEnv = process.env, command = '
   };
 }
 
+// Every STATUS= line leaves the process here (systemctl status shows it, verdicts quote it):
+// the one place it is redacted, before it is cut to length so a cut cannot split a secret.
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
+  return redact(text).replace(/\s+/g, ' ').trim().slice(0, 500);
 }

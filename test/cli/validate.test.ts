@@ -1,41 +1,17 @@
 // `db-proxy validate` run as operators run it (the built dist/cli/main.js): exit codes, summary line, one line per problem.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { cliPath, projectRoot, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { EXAMPLE_REQUEST } from '../../src/request/template.js';
 
-/** mtime of the newest TypeScript file under src/. */
-async function newestSourceTime(): Promise<number> {
-  const entries = await readdir(join(projectRoot, 'src'), { recursive: true, withFileTypes: true });
-  const times = await Promise.all(
-    entries
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-      .map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
-  );
-  return Math.max(0, ...times);
-}
-
-/** Builds dist/ when it is missing or older than the sources. */
-async function ensureBuilt(): Promise<void> {
-  if (existsSync(cliPath) && (await stat(cliPath)).mtimeMs >= (await newestSourceTime())) return;
-  const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = await execa(process.execPath, [tsc, '-p', 'tsconfig.json'], {
-    cwd: projectRoot,
-    reject: false,
-    all: true,
-  });
-  if (build.exitCode !== 0) throw new Error(`the build failed (tsc exit ${String(build.exitCode)}):\n${build.all}`);
-}
-
 let dir: string;
+// dist/ is current: the global setup (test/support/build.ts) built it before this file runs.
 beforeAll(async () => {
-  await ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'dbp-validate-'));
-}, 180_000);
+});
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -147,7 +123,7 @@ describe('db-proxy validate', () => {
     const result = await runCli(['--config-dir', config, 'validate', path]);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/database: got "a-+b" \(string\); expected a name whose unit name db-proxy-staging@/);
-  });
+  }, 30_000);
 
   it('refuses a request larger than 1 MiB by its size, and a FIFO without waiting on it', async () => {
     const big = join(dir, 'big.json');
@@ -161,7 +137,7 @@ describe('db-proxy validate', () => {
     const piped = await runCli(['validate', fifo]);
     expect(piped.exitCode).toBe(78);
     expect(piped.stderr).toContain('not a regular file, expected a file');
-  });
+  }, 30_000);
 
   it('prints its help with exit 0', async () => {
     const result = await runCli(['validate', '--help']);

@@ -115,6 +115,13 @@ describe.runIf(process.getuid?.() === 0)('a full disk under the state folder (a 
   });
 });
 
+it('space reserved for a verdict whose request is no longer under way is released at start', async () => {
+  const e = await env();
+  await writeFile(join(e.layout.failed, '.req-old.verdict.json.reserve'), Buffer.alloc(65536));
+  await e.recover();
+  expect(await e.leftovers()).toEqual([]);
+});
+
 describe('a project folder without its drop-in (install.sh --uninstall, then install.sh)', () => {
   it('gets its unit back, enabled and started, and the same request is then unchanged', async () => {
     const e = await env();

@@ -16,6 +16,7 @@ const MISSING = formatConfigStatus([
 /** TL_measurez: the preflight refuses it; port 1: MySQL does not answer, the worker stays activating. */
 function behave(request: Record<string, unknown>): Behaviour {
   if (request.measures === 'TL_measurez') return { kind: 'exit', code: 78, status: MISSING };
+  if (request.sleep_time === 42) return { kind: 'boot', readyAfterMs: 300 };
   if (request.server === '127.0.0.1:1') {
     return { kind: 'hang', status: 'starting: MySQL 127.0.0.1:1: connect ECONNREFUSED (retry in 2 s)' };
   }
@@ -87,4 +88,22 @@ it('a stopped but enabled project stays enabled and stopped after a roll-back', 
   const { verdict } = await e.submit(requestFor(DB, { measures: 'TL_measurez' }));
   expect(verdict?.outcome).toBe('rejected');
   expect(await e.world(DB)).toEqual(before);
+});
+
+it('a worker that boots slowly and silently (a loaded host) is waited for past the settle time, then accepted', async () => {
+  const e = await env();
+  const { verdict } = await e.submit(requestFor(DB, { sleep_time: 42 }));
+  expect(verdict, JSON.stringify(verdict?.reasons)).toMatchObject({
+    outcome: 'started',
+    accepted: true,
+    unit_state: 'active',
+  });
+});
+
+it('a worker that says it waits for its databases is not waited for past the settle time', async () => {
+  const e = await env();
+  const { verdict } = await e.submit(requestFor(DB, { server: '127.0.0.1:1' }));
+  expect(verdict?.outcome).toBe('failed');
+  // The settle time of these tests (40 ms), not the boot time (95 s).
+  expect(verdict?.reasons[0]).toMatch(/^the worker of .* did not report READY within 0 s /);
 });

@@ -27,6 +27,10 @@ it(
     ]) {
       expect(output).toMatch(marker);
     }
+    // The rows printed after the new wave arrived include that wave.
+    const wave = /inserted wave (\d+) /.exec(output)?.[1];
+    expect(wave, output).toBeDefined();
+    expect(output.slice(output.indexOf('synced into MongoDB after'))).toMatch(new RegExp(`^${wave}\\s`, 'm'));
     console.log(
       output
         .split('\n')

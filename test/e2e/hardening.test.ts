@@ -216,7 +216,9 @@ ${variant.extra}
       if (variant.name === 'root-pu') console.log(security.stdout);
 
       if (variant.expectFailure) {
-        expect(active).not.toBe('active');
+        // The start itself fails (Type=notify, no Restart=): the unit is failed, not merely not active.
+        expect(start.exitCode).not.toBe(0);
+        expect(active).toBe('failed');
         return;
       }
       expect(start.exitCode, errors).toBe(0);

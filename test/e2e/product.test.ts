@@ -114,9 +114,11 @@ describe('db-proxy installed under a real systemd', () => {
     expect(verify.exitCode).toBe(0);
 
     const modes = await c.shell(
-      `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
+      `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/mongo.env ${CONFIG}/credentials.d/default.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
     );
     expect(modes.stdout).toContain(`${CONFIG}/credentials.env 640 root:db-proxy`);
+    expect(modes.stdout).toContain(`${CONFIG}/mongo.env 640 root:db-proxy`);
+    expect(modes.stdout).toContain(`${CONFIG}/credentials.d/default.env 640 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/requests 3770 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/inflight 700 root:root`);
     expect((await c.exec(['id', 'db-proxy'])).exitCode).toBe(0);
@@ -126,8 +128,12 @@ describe('db-proxy installed under a real systemd', () => {
     expect(again.stdout).not.toContain('installed /etc/systemd/system');
     expect(again.stdout).not.toContain('wrote');
     expect((await product.show('db-proxy-creator.service', 'MainPID')).MainPID).toBe(creatorPid);
-    // The credentials written after the first run were kept.
-    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.env`])).stdout.trim()).toBe('1');
+    // The secrets the first run moved out of credentials.env stay where it put them.
+    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.d/default.env`])).stdout.trim()).toBe(
+      '1',
+    );
+    expect((await c.exec(['grep', '-c', 'MONGO_URL=mongodb', `${CONFIG}/mongo.env`])).stdout.trim()).toBe('1');
+    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.env`])).stdout.trim()).toBe('0');
   });
 
   it('submit starts a hardened unit: active, status line, journal, documents in MongoDB, template restored', async () => {
@@ -318,7 +324,7 @@ describe('db-proxy installed under a real systemd', () => {
       expect(verdict).toMatchObject({ outcome: 'failed', accepted: false });
       expect((verdict?.reasons as string[]).join('\n')).toMatch(/rolled back: no unit and no folder/);
       expect((await c.systemctl('is-enabled', unit)).stdout.trim()).not.toBe('enabled');
-      expect((await c.systemctl('is-active', unit)).stdout.trim()).not.toBe('active');
+      expect((await c.systemctl('is-active', unit)).stdout.trim()).toBe('inactive');
       expect((await c.exec(['test', '-e', `${STATE}/projects/${names.broken}`])).exitCode).not.toBe(0);
       expect((await c.exec(['ls', '-A', `${STATE}/inflight`])).stdout.trim()).toBe('');
     } finally {
@@ -415,7 +421,7 @@ describe('db-proxy installed under a real systemd', () => {
       const removed = await product.cli(['remove', database, '--json']);
       expect(removed.exitCode, removed.stderr).toBe(0);
       expect(JSON.parse(removed.stdout)).toMatchObject({ outcome: 'removed', accepted: true });
-      expect((await c.systemctl('is-active', unit)).stdout.trim()).not.toBe('active');
+      expect((await c.systemctl('is-active', unit)).stdout.trim()).toBe('inactive');
       expect((await c.systemctl('is-enabled', unit)).stdout.trim()).not.toBe('enabled');
       expect((await c.exec(['test', '-e', `/etc/systemd/system/${unit}.d`])).exitCode).not.toBe(0);
       expect((await c.exec(['test', '-e', `${STATE}/projects/${database}`])).exitCode).not.toBe(0);

@@ -11,6 +11,7 @@ import {
   writeVerdict,
   type Verdict,
 } from '../../src/intake/verdict.js';
+import { registerSecrets } from '../../src/logging/redact.js';
 
 const base = {
   request_id: '20261123T101500123Z-TOR-BGO-150KingW-0a1b2c',
@@ -46,6 +47,25 @@ describe('verdicts', () => {
     expect(await readdir(dir)).toEqual([`${base.request_id}.verdict.json`]);
     expect(parseVerdict(await readFile(path, 'utf8'))).toEqual(verdict);
     expect(verdict.time).toBe('2026-11-23T10:15:01.000Z');
+  });
+
+  it('stores the verdict redacted: reasons and the worker status that quote a secret', async () => {
+    const password = 'Vrd-canary-51c2';
+    registerSecrets([password]);
+    const dir = await mkdtemp(join(tmpdir(), 'dbp-verdict-'));
+    dirs.push(dir);
+    const verdict = makeVerdict({
+      ...base,
+      outcome: 'failed',
+      reasons: [`server: got "${password}"; expected a host`, 'see mongodb://app:url-pw-31@db:27017'],
+      unit_status: `failing: Access denied for user 'u_${password}'@'localhost'`,
+    });
+    const file = await readFile(await writeVerdict(dir, verdict), 'utf8');
+    expect(file).not.toContain(password);
+    expect(file).not.toContain('url-pw-31');
+    const stored = parseVerdict(file)!;
+    expect(stored.reasons).toEqual(['server: got "***"; expected a host', 'see mongodb://app:***@db:27017']);
+    expect(formatVerdict(stored)).toContain("status: failing: Access denied for user 'u_***'@'localhost'");
   });
 
   it('parses nothing from half a file or another shape', () => {

@@ -5,7 +5,10 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { HealthTracker } from '../../src/health/heartbeat.js';
 import { runCli, spawnCli } from '../support/cli.js';
+import { makeConfigDir } from '../support/config-dir.js';
+import { createTcpProxy } from '../support/tcp-proxy.js';
 import { generateDataset } from '../support/dataset.js';
 import { createSyncProject, type SyncProject } from '../support/sync-project.js';
 import { waitFor } from '../support/wait.js';
@@ -133,6 +136,54 @@ describe('the monitor serves Prometheus metrics', () => {
       monitor.kill('SIGTERM');
       const result = await monitor;
       expect(result.stderr).toContain(`serving Prometheus metrics at http://127.0.0.1:${port}/metrics`);
+    }
+  });
+
+  it('a worker started while MongoDB is down heartbeats once it answers, continuing the totals', async () => {
+    // The previous worker's totals, as it left them.
+    const before = { rows_read: 100_000, documents_written: 5_000, cycles: 1_000, cycle_failures: 10 };
+    const previous = new HealthTracker().document(
+      { project: project.source.name, host: 'h', pid: 1, unit: null, startedAt: new Date(), intervalSeconds: 60 },
+      new Date(),
+    );
+    const { _id, ...fields } = { ...previous, totals: before };
+    await project.db
+      .collection<{ _id: string }>('heartbeats')
+      .replaceOne({ _id }, { ...fields, server_time: new Date() }, { upsert: true });
+    const target = new URL(mongoUrl);
+    const proxy = await createTcpProxy({ host: target.hostname, port: Number(target.port) });
+    const config = await makeConfigDir({
+      mongoUrl: `mongodb://127.0.0.1:${proxy.port}/`,
+      defaults: {
+        mongo_database: project.mongoDatabase,
+        heartbeat_interval_seconds: 1,
+        sync: { connect_timeout_seconds: 0.5, retry_max_seconds: 1 },
+      },
+    });
+    const worker = spawnCli(['--config-dir', config.dir, 'worker', folder]);
+    let output = '';
+    worker.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor('the heartbeat failure', () => output.includes('heartbeat not written'), { timeoutMs: 30_000 });
+      // Not the totals' read: the write is what fails, and says so.
+      expect(output).toMatch(
+        /heartbeat not written: MongoDB 127\.0\.0\.1:\d+ database \S+: writing the heartbeat failed/,
+      );
+      await proxy.listen();
+      const doc = await waitFor('a heartbeat of the worker after MongoDB came up', async () => {
+        const found = await heartbeat();
+        return found && found.pid === worker.pid && Number(found.cycles) >= 1 ? found : undefined;
+      });
+      const totals = doc.totals as typeof before;
+      expect(totals.cycles).toBeGreaterThan(before.cycles);
+      expect(totals.cycle_failures).toBeGreaterThan(before.cycle_failures);
+      expect(totals.rows_read).toBeGreaterThanOrEqual(before.rows_read);
+      expect(output).not.toContain('Topology is closed');
+    } finally {
+      worker.kill('SIGTERM');
+      await worker;
+      await proxy.close();
+      await config.cleanup();
     }
   });
 

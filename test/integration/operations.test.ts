@@ -184,17 +184,13 @@ describe('heartbeats, status, query and the monitor', () => {
   });
 
   it('query returns the pivot rows, point ids decoded, as table, csv and json', async () => {
-    const json = await cli(
-      'query',
-      project.source.name,
-      '--monitory',
-      'Extraction_1_dev_a',
-      '--last',
-      '2',
-      '--format',
-      'json',
-    );
+    const last2 = ['query', project.source.name, '--monitory', 'Extraction_1_dev_a', '--last', '2'];
+    const json = await cli(...last2, '--json');
     expect(json.exitCode, json.stderr).toBe(0);
+    // The spelling of older scripts still works and means the same.
+    const alias = await cli(...last2, '--format', 'json');
+    expect(alias.exitCode, alias.stderr).toBe(0);
+    expect(alias.stdout).toBe(json.stdout);
     const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(2);
     expect(Number(rows[0]!.wave_counter)).toBeLessThan(Number(rows[1]!.wave_counter));
@@ -208,8 +204,7 @@ describe('heartbeats, status, query and the monitor', () => {
       project.source.name,
       '--monitory',
       'Extraction_1_dev_a',
-      '--format',
-      'csv',
+      '--csv',
       '--from',
       String(now - 10_000),
     );

@@ -1,6 +1,6 @@
 // redact/registerSecrets: registered secrets and URL passwords are blanked from any text.
 import { describe, it, expect } from 'vitest';
-import { redact, registerSecrets } from '../../src/logging/redact.js';
+import { redact, redactDeep, registerSecrets } from '../../src/logging/redact.js';
 
 describe('redact', () => {
   it('leaves text without secrets unchanged', () => {
@@ -17,9 +17,22 @@ describe('redact', () => {
     expect(redact('url mysql://u:pw-redact-1@db-redact:3306/x')).toBe('url ***');
   });
 
-  it('ignores values shorter than 3 characters, which would blank ordinary text', () => {
-    registerSecrets(['', 'a', 'ab']);
-    expect(redact('a cab')).toBe('a cab');
+  it('blanks a secret of any length, even one or two characters; only the empty value is no secret', () => {
+    registerSecrets(['', 'Q', 'zx']);
+    expect(redact('Q: zx;')).toBe('***: ***;');
+    expect(redact('nothing here')).toBe('nothing here');
+  });
+
+  it('redacts every string of a JSON value, before it is serialised (a secret with a quote survives escaping)', () => {
+    registerSecrets(['deep"pw\\x']);
+    const value = { reasons: ['got "deep"pw\\x"'], nested: { at: 3, text: 'deep"pw\\x' }, none: null, flag: true };
+    expect(redactDeep(value)).toEqual({
+      reasons: ['got "***"'],
+      nested: { at: 3, text: '***' },
+      none: null,
+      flag: true,
+    });
+    expect(JSON.stringify(redactDeep(value))).not.toContain('deep');
   });
 
   it('blanks the password of any user:password@host URL, registered or not', () => {

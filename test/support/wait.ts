@@ -1,8 +1,15 @@
 // Polling helper for tests that wait on a real process or server to reach a state.
 
+/** What a probe returns while the state is not reached yet: `findOne` gives null, a check false. */
+export type NotYet = undefined | null | false;
+
+/**
+ * Polls `probe` until it returns something other than undefined, null or false, and returns that;
+ * a probe that throws counts as "not yet" (its last error is part of the timeout's message).
+ */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | NotYet> | T | NotYet,
   options: {
     timeoutMs?: number;
     intervalMs?: number;
@@ -17,7 +24,7 @@ export async function waitFor<T>(
     if (reason !== undefined) throw new Error(`${reason} while waiting for ${what}`);
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { registerCredentialSecrets } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
+import { positiveInteger, positiveSeconds } from '../option-values.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -21,10 +23,16 @@ export function registerCreator(program: Command): void {
     .option(
       '--settle-seconds <n>',
       'how long a started worker has to report READY; later, the change is rolled back and the verdict is failed',
-      '20',
+      positiveSeconds,
+      20,
     )
-    .option('--rescan-seconds <n>', 're-scan the drop folder this often, in case an event was missed', '30')
-    .option('--parallel <n>', 'requests of different databases handled at once', '32')
+    .option(
+      '--rescan-seconds <n>',
+      're-scan the drop folder this often, in case an event was missed',
+      positiveSeconds,
+      30,
+    )
+    .option('--parallel <n>', 'requests of different databases handled at once', positiveInteger, 32)
     .addHelpText(
       'after',
       `
@@ -35,21 +43,22 @@ state folder (<state-dir>/creator.lock holds its pid).
 Only regular files are read (links never followed), once unchanged for 0.25 s and at most 1 MiB;
 anything else is refused unread. A request the creator died on twice is quarantined.
 Exit codes: 0 stopped by SIGTERM; 1 another creator already handles the state folder;
-78 the private defaults are invalid.`,
+2 wrong usage (an unknown option, a bad value); 78 the private defaults are invalid.`,
     )
     .action(
       async (
-        flags: { unitDir: string; settleSeconds: string; rescanSeconds: string; parallel: string },
+        flags: { unitDir: string; settleSeconds: number; rescanSeconds: number; parallel: number },
         command: Command,
       ) => {
         const { configDir, stateDir } = globalOptions(command);
-        const settleSeconds = positive('--settle-seconds', flags.settleSeconds);
-        const rescanSeconds = positive('--rescan-seconds', flags.rescanSeconds);
-        const parallel = Math.floor(positive('--parallel', flags.parallel));
+        const { settleSeconds, rescanSeconds, parallel } = flags;
         const defaults = await loadDefaults(configDir);
         const logger = createLogger({ level: defaults.debug ? 'debug' : defaults.log_level }).child({
           component: 'creator',
         });
+        // Verdicts and the log quote workers and requests: the creator redacts the same secrets they do.
+        const unredacted = await registerCredentialSecrets(configDir);
+        if (unredacted) logger.warn(`verdicts are redacted of URL passwords only: ${unredacted}`);
         const [
           { startCreator },
           { createSystemctl },
@@ -98,11 +107,4 @@ Exit codes: 0 stopped by SIGTERM; 1 another creator already handles the state fo
         logger.info('creator stopped');
       },
     );
-}
-
-function positive(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UsageError(`${flag}: got ${JSON.stringify(text)}; expected a number greater than 0`);
-  return value;
 }

@@ -1,6 +1,6 @@
 // `db-proxy logs <database>`: the project's journal, through journalctl.
 import { stat } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { execa } from 'execa';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { listProjects } from '../../creator/apply.js';
@@ -9,6 +9,7 @@ import { projectDir, stateLayout, type StateLayout } from '../../intake/layout.j
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../../request/identifiers.js';
 import { closestKey } from '../../request/suggest.js';
 import { projectUnitName } from '../../systemd/escape.js';
+import { nonNegativeInteger } from '../option-values.js';
 import { globalOptions } from '../options.js';
 
 const PRIORITIES = [
@@ -68,9 +69,11 @@ export function registerLogs(program: Command): void {
     .description("a project's journal (journalctl -u <its unit>)")
     .argument('<database>', 'the project')
     .option('-f, --follow', 'keep printing new lines')
-    .option('-p, --priority <priority>', 'only this priority and more urgent: err, warning, info, debug (or 0-7)')
+    .addOption(new Option('-p, --priority <priority>', 'only this priority and more urgent').choices(PRIORITIES))
     .option('--since <time>', 'as journalctl takes it: "1 hour ago", "2026-11-23 10:00", "today"')
-    .option('-n, --lines <n>', 'the last n lines')
+    // Kept as text: it goes to journalctl as given, once known to be a count.
+    .option('-n, --lines <n>', 'the last n lines', (text: string) => String(nonNegativeInteger(text)))
+    .addHelpText('after', '\nExit codes: those of journalctl; 2 wrong usage (an unknown option, a bad value).')
     .action(
       async (
         database: string,
@@ -79,11 +82,6 @@ export function registerLogs(program: Command): void {
       ) => {
         if (!isSafeIdentifier(database)) {
           throw new UsageError(`database: got ${JSON.stringify(database)}; expected ${SAFE_IDENTIFIER_EXPECTATION}`);
-        }
-        if (flags.priority !== undefined && !PRIORITIES.includes(flags.priority)) {
-          throw new UsageError(
-            `--priority: got ${JSON.stringify(flags.priority)}; expected one of ${PRIORITIES.slice(0, 8).join(', ')} or 0-7`,
-          );
         }
         const { configDir, stateDir } = globalOptions(command);
         const defaults = await loadDefaults(configDir);

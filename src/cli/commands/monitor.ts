@@ -16,6 +16,7 @@ import { startMetricsServer, type MetricsServer } from '../../health/metrics-ser
 import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
 import { createLogger } from '../../logging/logger.js';
+import { nonNegativeSeconds, positiveSeconds } from '../option-values.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -23,8 +24,8 @@ export const MONITOR_STATE_FILE = 'monitor/state.json';
 
 interface MonitorFlags {
   once?: boolean;
-  interval: string;
-  retrySeconds: string;
+  interval: number;
+  retrySeconds: number;
   metricsListen?: string;
 }
 
@@ -39,11 +40,12 @@ export function registerMonitor(program: Command): void {
       '--metrics-listen <host:port>',
       'serve Prometheus metrics at http://<host:port>/metrics (default: metrics_listen of defaults.json; off when neither is set)',
     )
-    .option('--interval <seconds>', 'seconds between checks', '60')
+    .option('--interval <seconds>', 'seconds between checks', positiveSeconds, 60)
     .option(
       '--retry-seconds <seconds>',
       'first delay between attempts to post an alert (doubled each time, 4 attempts)',
-      '2',
+      nonNegativeSeconds,
+      2,
     )
     .addHelpText(
       'after',
@@ -55,16 +57,12 @@ is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. 
 cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
 The metrics (one scrape target for all the projects of this host) are read afresh at each scrape;
 contrib/prometheus/db-proxy.rules.yml holds the matching Prometheus alerts. Not with --once.
-Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted.`,
+Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted; 2 wrong usage
+(an unknown option, a bad value).`,
     )
     .action(async (flags: MonitorFlags, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
-      const interval = Number(flags.interval);
-      const retrySeconds = Number(flags.retrySeconds);
-      if (!(interval > 0))
-        throw new UsageError(`--interval: got ${JSON.stringify(flags.interval)}; expected seconds greater than 0`);
-      if (!(retrySeconds >= 0))
-        throw new UsageError(`--retry-seconds: got ${JSON.stringify(flags.retrySeconds)}; expected seconds, 0 or more`);
+      const { interval, retrySeconds } = flags;
       const listen = await metricsAddress(flags, configDir);
       const host = hostname();
       const statePath = join(stateDir, MONITOR_STATE_FILE);

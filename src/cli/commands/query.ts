@@ -1,38 +1,24 @@
 // `db-proxy query <database> --monitory NAME`: pivot rows back, point ids decoded, one column per point,
 // streamed from a cursor to stdout (with its back-pressure) so that any range fits in memory.
 import { once } from 'node:events';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { credentialsPath, loadCredentials } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
-import { UsageError } from '../../errors.js';
+import { positiveInteger, unixTime } from '../option-values.js';
 import { globalOptions } from '../options.js';
 
-/** Unix seconds, or a date that Date.parse takes (ISO 8601). */
-export function parseTime(flag: string, text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw new UsageError(
-      `${flag}: got ${JSON.stringify(text)}; expected unix seconds or an ISO date such as 2026-11-23T10:00:00Z`,
-    );
-  return Math.floor(ms / 1000);
-}
-
-function positiveInt(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new UsageError(`${flag}: got ${JSON.stringify(text)}; expected a whole number greater than 0`);
-  return value;
-}
+const FORMATS = ['table', 'csv', 'json'] as const;
 
 interface QueryFlags {
   monitory: string;
-  interval?: string;
+  interval?: number;
   measures?: string;
-  last?: string;
-  from?: string;
-  to?: string;
-  format: string;
+  last?: number;
+  from?: number;
+  to?: number;
+  json?: boolean;
+  csv?: boolean;
+  format?: (typeof FORMATS)[number];
   points?: string;
 }
 
@@ -42,31 +28,33 @@ export function registerQuery(program: Command): void {
     .description('pivot rows of a project back from MongoDB: point ids decoded, one column per point')
     .argument('<database>', 'the project')
     .requiredOption('--monitory <name>', 'the extraction package (monitory name)')
-    .option('--interval <seconds>', 'the extraction interval, when the monitory name has several')
+    .option('--interval <seconds>', 'the extraction interval, when the monitory name has several', positiveInteger)
     .option('--measures <table>', 'the measures table, when the project has several')
-    .option('--last <n>', 'the newest n waves (default 10)')
-    .option('--from <time>', 'first wave: unix seconds or ISO date (any range: rows are streamed)')
-    .option('--to <time>', 'last wave: unix seconds or ISO date')
+    .addOption(
+      new Option('--last <n>', 'the newest n waves (default 10)').argParser(positiveInteger).conflicts(['from', 'to']),
+    )
+    .option('--from <time>', 'first wave: unix seconds or ISO date (any range: rows are streamed)', unixTime)
+    .option('--to <time>', 'last wave: unix seconds or ISO date', unixTime)
     .option('--points <ids>', 'only these point ids, comma-separated')
-    .option('--format <format>', 'table, csv or json', 'table')
+    .addOption(new Option('--json', 'print the rows as JSON').conflicts(['csv', 'format']))
+    .addOption(new Option('--csv', 'print the rows as CSV (RFC 4180)').conflicts('format'))
+    // The spelling before --json and --csv, kept for scripts.
+    .addOption(new Option('--format <format>', 'table, csv or json').choices(FORMATS).hideHelp())
     .addHelpText(
       'after',
-      '\nExit codes: 0 rows printed (maybe none); 78 no such collection or a bad option; 1 MongoDB failed.',
+      '\nExit codes: 0 rows printed (maybe none); 1 MongoDB failed; 2 wrong usage (an unknown option, a bad value); 78 no such collection.',
     )
     .action(async (database: string, flags: QueryFlags, command: Command) => {
-      const { PIVOT_FORMATS, formatPivotStream } = await import('../../query/format.js');
-      const format = PIVOT_FORMATS.find((f) => f === flags.format);
-      if (format === undefined) {
-        throw new UsageError(`--format: got ${JSON.stringify(flags.format)}; expected table, csv or json`);
-      }
+      const format = flags.json ? 'json' : flags.csv ? 'csv' : (flags.format ?? 'table');
+      const { formatPivotStream } = await import('../../query/format.js');
       const query = {
         database,
         monitory: flags.monitory,
-        ...(flags.interval !== undefined ? { interval: positiveInt('--interval', flags.interval) } : {}),
+        ...(flags.interval !== undefined ? { interval: flags.interval } : {}),
         ...(flags.measures !== undefined ? { measures: flags.measures } : {}),
-        ...(flags.last !== undefined ? { last: positiveInt('--last', flags.last) } : {}),
-        ...(flags.from !== undefined ? { from: parseTime('--from', flags.from) } : {}),
-        ...(flags.to !== undefined ? { to: parseTime('--to', flags.to) } : {}),
+        ...(flags.last !== undefined ? { last: flags.last } : {}),
+        ...(flags.from !== undefined ? { from: flags.from } : {}),
+        ...(flags.to !== undefined ? { to: flags.to } : {}),
         ...(flags.points !== undefined ? { points: flags.points.split(',').filter((p) => p !== '') } : {}),
       };
       const { configDir } = globalOptions(command);

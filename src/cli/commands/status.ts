@@ -7,7 +7,7 @@ import { ExitCode } from '../../errors.js';
 import { buildFleetRows, localRows } from '../../health/fleet.js';
 import { gather } from '../../health/gather.js';
 import { buildStatusRows, renderStatusTable } from '../../health/status.js';
-import { redact } from '../../logging/redact.js';
+import { redact, redactDeep } from '../../logging/redact.js';
 import { globalOptions } from '../options.js';
 
 export function registerStatus(program: Command): void {
@@ -28,7 +28,7 @@ answer (for less than that).
 With --fleet, the projects of other hosts come from their heartbeats alone (UNIT says remote): a
 host gone silent shows its projects overdue.
 Exit codes: 0 no project has a problem; 1 a project is failing, stopped or overdue, or MongoDB
-could not be read.`,
+could not be read; 2 wrong usage (an unknown option, a bad value).`,
     )
     .action(async (flags: { json?: boolean; fleet?: boolean }, command: Command) => {
       const { configDir, stateDir } = globalOptions(command);
@@ -38,13 +38,17 @@ could not be read.`,
       );
       const host = hostname();
       const overdue = defaults.heartbeat_overdue_seconds;
-      const rows = flags.fleet
-        ? buildFleetRows(projects, units, heartbeats, now, overdue, host)
-        : localRows(buildStatusRows(projects, units, heartbeats, now, overdue), host);
+      // Heartbeats are written by workers of every host and version: what they say is redacted
+      // here, before it is shown (and before the table cuts an error short, which could split a
+      // secret), with this host's secrets.
+      const rows = redactDeep(
+        flags.fleet
+          ? buildFleetRows(projects, units, heartbeats, now, overdue, host)
+          : localRows(buildStatusRows(projects, units, heartbeats, now, overdue), host),
+      );
       if (flags.json) {
-        process.stdout.write(
-          `${JSON.stringify({ time: now.toISOString(), host, problems, projects: rows }, null, 2)}\n`,
-        );
+        const report = { time: now.toISOString(), host, problems: redactDeep(problems), projects: rows };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {
         process.stdout.write(
           renderStatusTable(rows, { colour: process.stdout.isTTY === true, host: flags.fleet === true }),

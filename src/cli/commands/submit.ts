@@ -10,6 +10,7 @@ import { formatVerdict, type Verdict } from '../../intake/verdict.js';
 import { isSafeIdentifier, SAFE_IDENTIFIER_EXPECTATION } from '../../request/identifiers.js';
 import { readSubmissionFile, removalText, submissionDatabase, summarizeSubmission } from '../../request/submission.js';
 import { renderTemplate } from '../../request/template.js';
+import { positiveSeconds } from '../option-values.js';
 import { globalOptions } from '../options.js';
 import { DEFAULT_REQUEST_FILE, LIMITS_HELP, configuredUnitPrefix } from './validate.js';
 
@@ -22,18 +23,18 @@ export const EDITABLE_REQUEST_NAME = 'request.json';
 const EXIT_CODES_HELP = `
 Exit codes: 0 accepted (started, restarted, unchanged or removed); 78 invalid request, or rejected
 by the creator; 1 the creator could not apply it (rolled back); 75 no verdict within --timeout
-(the request stays queued); 2 usage.`;
+(the request stays queued); 2 wrong usage (an unknown option, a bad value).`;
 
 interface WaitFlags {
   wait: boolean;
-  timeout: string;
+  timeout: number;
   json?: boolean;
 }
 
 function addWaitOptions(command: Command): Command {
   return command
     .option('--no-wait', 'return once the request is in the drop folder')
-    .option('--timeout <seconds>', "how long to wait for the creator's verdict", '60')
+    .option('--timeout <seconds>', "how long to wait for the creator's verdict", positiveSeconds, 60)
     .option('--json', 'print the verdict as JSON');
 }
 
@@ -61,7 +62,7 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (file: string, flags: WaitFlags, command: Command) => {
       const { stateDir, configDir } = globalOptions(command);
-      const timeoutMs = parseTimeout(flags.timeout);
+      const timeoutMs = flags.timeout * 1000;
       const { submission, text } = await readSubmissionFile(file, await configuredUnitPrefix(configDir));
       const layout = stateLayout(stateDir);
       const id = await dropRequest(layout, submissionDatabase(submission), text);
@@ -81,7 +82,7 @@ ${EXIT_CODES_HELP}`,
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (database: string, flags: WaitFlags, command: Command) => {
       const { stateDir } = globalOptions(command);
-      const timeoutMs = parseTimeout(flags.timeout);
+      const timeoutMs = flags.timeout * 1000;
       if (!isSafeIdentifier(database)) {
         throw new UsageError(`database: got ${JSON.stringify(database)}; expected ${SAFE_IDENTIFIER_EXPECTATION}`);
       }
@@ -90,14 +91,6 @@ ${EXIT_CODES_HELP}`,
       process.stderr.write(`submitted ${id}: remove the project ${database}\n`);
       await awaitVerdict(layout, id, flags, timeoutMs);
     });
-}
-
-function parseTimeout(text: string): number {
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--timeout: got ${JSON.stringify(text)}; expected a number of seconds greater than 0`);
-  }
-  return seconds * 1000;
 }
 
 /** Resets the editable file after an accepted verdict; says what happened to the file either way. */

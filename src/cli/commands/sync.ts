@@ -25,7 +25,8 @@ Uses the private defaults and credentials of --config-dir (defaults.json, creden
 rewrites the ones that differ: for operators after a repair of the source, and for tests.
 Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
 is logged and retried with a capped exponential backoff.
-Exit codes: 0 ok, 1 MySQL or MongoDB failed (--once), 78 invalid request, defaults or credentials.`,
+Exit codes: 0 ok; 1 MySQL or MongoDB failed (--once); 2 wrong usage (an unknown option, a bad
+value); 78 invalid request, defaults or credentials.`,
     )
     .action(async (file: string, options: { once?: boolean; reconcile?: boolean }, command: Command) => {
       const { configDir } = globalOptions(command);

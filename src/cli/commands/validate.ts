@@ -31,7 +31,7 @@ export function registerValidate(program: Command): void {
     .argument('[file]', 'the request file', DEFAULT_REQUEST_FILE)
     .addHelpText(
       'after',
-      `\nExit codes: 0 valid; 78 invalid (one line per problem on stderr) or unreadable.\n${LIMITS_HELP}`,
+      `\nExit codes: 0 valid; 2 wrong usage; 78 invalid (one line per problem on stderr) or unreadable.\n${LIMITS_HELP}`,
     )
     .action(async (file: string, _flags: unknown, command: Command) => {
       const { configDir } = globalOptions(command);

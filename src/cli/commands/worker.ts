@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { loadProject } from '../../config/load-project.js';
 import { ConfigError, ExitCode, describeError } from '../../errors.js';
 import { createLogger } from '../../logging/logger.js';
-import { redact } from '../../logging/redact.js';
 import { readRequestFile } from '../../request/read.js';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { differingPaths, type EffectiveConfig } from '../../config/effective.js';
@@ -16,8 +15,10 @@ import { PROJECT_EFFECTIVE_FILE, PROJECT_REQUEST_FILE } from '../../creator/proj
 import { projectDir, stateLayout } from '../../intake/layout.js';
 import { isSafeIdentifier } from '../../request/identifiers.js';
 import { projectUnitName } from '../../systemd/escape.js';
+import { withProbeFiles } from '../../orchestrator/probe-files.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
+import { warnExcessPrivileges } from '../../privileges/check.js';
 
 /**
  * A warning when the configuration this worker runs with (the request merged over today's
@@ -68,7 +69,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         status,
         { HealthTracker },
         { runPreflight },
-        { formatConfigStatus },
+        { formatConfigStatus, formatStartingStatus },
       ] = await Promise.all([
         import('../../sync/connect.js'),
         import('../../sync/loop.js'),
@@ -82,7 +83,8 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const drift = await configurationDrift(dir, project.config);
       if (drift) logger.warn(drift);
-      const notifier = createNotifier();
+      // Under Kubernetes the readiness and liveness probes read files the notifier keeps (probe-files.ts).
+      const notifier = withProbeFiles(createNotifier());
       const { source, sink } = connectProject(project);
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));
       const health = new HealthTracker();
@@ -90,16 +92,24 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         project: request.database,
         host: hostname(),
         pid: process.pid,
-        // Under systemd (INVOCATION_ID set) the worker is its project's unit.
-        unit: process.env.INVOCATION_ID ? projectUnitName(project.config.unitPrefix, request.database) : null,
+        // Under systemd (INVOCATION_ID set) the worker is its project's unit; on Kubernetes its Deployment.
+        unit: process.env.INVOCATION_ID
+          ? projectUnitName(project.config.unitPrefix, request.database)
+          : (process.env.DB_PROXY_UNIT ?? null),
         startedAt: new Date(),
         intervalSeconds: project.config.heartbeatIntervalSeconds,
       };
       let heartbeatFailing = false;
       const beat = async (): Promise<void> => {
         try {
-          // The first heartbeat continues the previous worker's totals rather than resetting them.
-          if (!health.hasResumed) health.resume(await sink.readHeartbeatTotals(identity.project));
+          // Continue the previous worker's totals, once MongoDB answers; until then the write below
+          // fails the same way and says why, and the heartbeat's $max keeps stored totals from going down.
+          if (!health.hasResumed) {
+            await sink
+              .readHeartbeatTotals(identity.project)
+              .then((totals) => health.resume(totals))
+              .catch(() => undefined);
+          }
           await sink.writeHeartbeat(health.document(identity));
           if (heartbeatFailing) logger.info('heartbeat written again');
           heartbeatFailing = false;
@@ -107,7 +117,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
           // Logged once per outage, not every interval; the STATUS line says it too.
           if (!heartbeatFailing) logger.error(`heartbeat not written: ${describeError(error)}`);
           heartbeatFailing = true;
-          void notifier.status(redact(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`));
+          void notifier.status(`failing: MongoDB does not take the heartbeat: ${describeError(error)}`);
         }
       };
       const heartbeatTimer = setInterval(() => void beat(), identity.intervalSeconds * 1000);
@@ -141,7 +151,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
             const findings = await runPreflight(access, target);
             if (findings.issues.length > 0) {
               for (const issue of findings.issues) logger.error(`preflight: ${issue}`);
-              await notifier.status(redact(formatConfigStatus(findings.issues)));
+              await notifier.status(formatConfigStatus(findings.issues));
               throw new ConfigError(`the source cannot be synced:\n  ${findings.issues.join('\n  ')}`);
             }
             for (const warning of findings.warnings) logger.warn(`preflight: ${warning}`);
@@ -153,7 +163,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
             logger.error(`waiting for the databases: ${describeError(error)}`, { retry_in_s: Number(wait.toFixed(1)) });
             health.onFailure(error);
             void beat();
-            await notifier.status(redact(`starting: ${describeError(error)} (retry in ${Math.round(wait)} s)`));
+            await notifier.status(formatStartingStatus(describeError(error), wait));
             await sleep(wait * 1000, undefined, { signal: shutdown.signal }).catch(() => undefined);
           }
         }
@@ -164,6 +174,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
           sleep_s: request.sleep_time,
         });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
+        void warnExcessPrivileges(project, logger);
         void beat();
         let failures = 0;
         await runSyncLoop(project.config, {
@@ -184,7 +195,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
               const before = health.status;
               health.onFailure(error);
               if (before !== health.status) void beat();
-              void notifier.status(redact(status.failureStatus(error, retry, inARow)));
+              void notifier.status(status.failureStatus(error, retry, inARow));
             },
           },
         });

@@ -16,8 +16,10 @@ export interface Host {
   /** daemon-reload, shared by requests handled at the same time. */
   reload: () => Promise<void>;
   units: UnitStates;
-  /** How long a started worker has to report READY. */
+  /** How long a started worker that says it waits for its databases has to report READY. */
   settleMs: number;
+  /** How long a worker that has said nothing yet (still booting, on a loaded host) is waited for. */
+  bootMs: number;
   logger: Logger;
 }
 

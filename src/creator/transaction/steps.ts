@@ -1,8 +1,8 @@
 // Each step of a transaction and its compensation. Compensations are idempotent and correct even
 // when their step never ran or ran half-way, so recovery after a crash may run all of them.
 import { join } from 'node:path';
-import { parseConfigStatus } from '../../preflight/status-line.js';
-import { isRunning, type UnitSnapshot } from '../unit-states.js';
+import { isStartingStatus, parseConfigStatus } from '../../preflight/status-line.js';
+import { isRunning, type Settled, type UnitSnapshot } from '../unit-states.js';
 import { VERDICT_RESERVE_BYTES, type Host, type NextConfig, type Paths } from './host.js';
 import type { Journal } from './journal.js';
 import type { StepKind } from './decide.js';
@@ -158,7 +158,7 @@ async function restoreUnit(ctx: StepContext): Promise<void> {
     await systemctl.resetFailed(unit);
     const before = await units.snapshot(unit);
     await systemctl.restart(unit);
-    const settled = await units.waitSettled(unit, ctx.host.settleMs, before.InvocationID || undefined);
+    const settled = await waitReady(ctx.host, unit, before.InvocationID || undefined);
     if (settled.state !== 'active') {
       throw new Error(
         `the previous configuration of ${unit} was started again but is ${settled.snapshot.ActiveState}/${settled.snapshot.SubState}${settled.snapshot.StatusText ? `: ${settled.snapshot.StatusText}` : ''}`,
@@ -171,10 +171,24 @@ async function restoreUnit(ctx: StepContext): Promise<void> {
   }
 }
 
+/**
+ * Waits for READY. A worker that has not said anything yet is still booting (a loaded host, many
+ * starting at once): it gets until systemd's own start timeout. One that says it is waiting for
+ * its databases has `settleMs`.
+ */
+async function waitReady(host: Host, unit: string, notInvocation: string | undefined): Promise<Settled> {
+  const settled = await host.units.waitSettled(unit, host.settleMs, notInvocation);
+  if (settled.state !== 'pending' || isStartingStatus(settled.snapshot.StatusText) || host.bootMs <= host.settleMs) {
+    return settled;
+  }
+  return host.units.waitSettled(unit, host.bootMs - host.settleMs, notInvocation);
+}
+
 /** Accepted only once the new worker reported READY: `active` in a new invocation. */
 async function awaitReady(ctx: StepContext): Promise<UnitSnapshot> {
   const { unit, previous } = ctx.journal;
-  const settled = await ctx.host.units.waitSettled(unit, ctx.host.settleMs, previous.invocation || undefined);
+  const { settleMs, bootMs } = ctx.host;
+  const settled = await waitReady(ctx.host, unit, previous.invocation || undefined);
   const snap = settled.snapshot;
   if (settled.state === 'active') return snap;
   const status = snap.StatusText ? `; its last status: ${snap.StatusText}` : '';
@@ -182,7 +196,7 @@ async function awaitReady(ctx: StepContext): Promise<UnitSnapshot> {
     throw new StepFailure(
       'failed',
       [
-        `the worker of ${unit} did not report READY within ${Math.round(ctx.host.settleMs / 1000)} s (it is ${snap.ActiveState}/${snap.SubState})${status}`,
+        `the worker of ${unit} did not report READY within ${Math.round((isStartingStatus(snap.StatusText) ? settleMs : bootMs) / 1000)} s (it is ${snap.ActiveState}/${snap.SubState})${status}`,
         'a server that does not answer is not a configuration error: submit again once it answers',
       ],
       snap,

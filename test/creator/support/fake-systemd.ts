@@ -21,7 +21,11 @@ interface FakeUnit {
 
 /** What a worker does with the request it finds in its folder. */
 export type Behaviour =
-  { kind: 'ready' } | { kind: 'exit'; code: number; status: string } | { kind: 'hang'; status: string };
+  | { kind: 'ready' }
+  | { kind: 'exit'; code: number; status: string }
+  | { kind: 'hang'; status: string }
+  /** Booting silently (a loaded host), then READY. */
+  | { kind: 'boot'; readyAfterMs: number };
 
 export class Faults {
   count = 0;
@@ -103,9 +107,17 @@ export class FakeSystemd {
     }
     const behaviour = this.behave(JSON.parse(request) as Record<string, unknown>);
     unit.runningHash = (JSON.parse(state) as { config_hash: string }).config_hash;
-    if (behaviour.kind === 'ready')
+    if (behaviour.kind === 'ready') {
       Object.assign(unit, { ActiveState: 'active', SubState: 'running', StatusText: 'ready' });
-    else if (behaviour.kind === 'hang') {
+    } else if (behaviour.kind === 'boot') {
+      Object.assign(unit, { ActiveState: 'activating', SubState: 'start' });
+      const invocation = unit.InvocationID;
+      setTimeout(() => {
+        if (unit.InvocationID === invocation && unit.ActiveState === 'activating') {
+          Object.assign(unit, { ActiveState: 'active', SubState: 'running', StatusText: 'ready' });
+        }
+      }, behaviour.readyAfterMs);
+    } else if (behaviour.kind === 'hang') {
       Object.assign(unit, { ActiveState: 'activating', SubState: 'start', StatusText: behaviour.status });
     } else {
       Object.assign(unit, {

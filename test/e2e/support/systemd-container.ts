@@ -30,7 +30,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { waitFor as pollUntil } from '../../support/wait.js';
+import { waitFor as pollUntil, type NotYet } from '../../support/wait.js';
 
 /** A host path made visible inside the container (`--bind` / `--bind-ro`). */
 export interface Bind {
@@ -85,11 +85,7 @@ export interface Container {
   /** `journalctl -u unit --no-pager -o cat …extra` inside the container; its stdout. */
   journal(unit: string, extra?: string[]): Promise<string>;
   /** Polls `probe` until it returns something other than undefined/false; rejects after timeoutMs. */
-  waitFor<T>(
-    probe: () => Promise<T | undefined | false> | T | undefined | false,
-    timeoutMs?: number,
-    what?: string,
-  ): Promise<T>;
+  waitFor<T>(probe: () => Promise<T | NotYet> | T | NotYet, timeoutMs?: number, what?: string): Promise<T>;
   /** Powers the container off, unmounts the bind of / and removes the mount point. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -265,7 +261,7 @@ class NspawnContainer implements Container {
   }
 
   waitFor<T>(
-    probe: () => Promise<T | undefined | false> | T | undefined | false,
+    probe: () => Promise<T | NotYet> | T | NotYet,
     timeoutMs = 15_000,
     what = 'a condition in the container',
   ): Promise<T> {
@@ -399,11 +395,7 @@ class NspawnContainer implements Container {
   }
 
   /** Like waitFor, but gives up at once when systemd-nspawn exits. */
-  private async poll<T>(
-    what: string,
-    timeoutMs: number,
-    probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ): Promise<T> {
+  private async poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | NotYet> | T | NotYet): Promise<T> {
     return pollUntil(what, probe, {
       timeoutMs: Math.max(timeoutMs, 1_000),
       intervalMs: 50,

@@ -68,12 +68,14 @@ function startLoop(
   return { worker, stderr: () => output };
 }
 
-/** SIGTERM, then the exit code and how long the process took to go. */
-async function stop(worker: Running): Promise<{ exitCode: number | undefined; ms: number; stderr: string }> {
-  const started = Date.now();
+/**
+ * SIGTERM, then the exit code. A worker that does not stop gets SIGKILL after execa's
+ * forceKillAfterDelay (5 s) and has no exit code: a hang fails the test without timing it.
+ */
+async function stop(worker: Running): Promise<{ exitCode: number | undefined; stderr: string }> {
   worker.kill('SIGTERM');
   const result = await worker;
-  return { exitCode: result.exitCode, ms: Date.now() - started, stderr: result.stderr };
+  return { exitCode: result.exitCode, stderr: result.stderr };
 }
 
 describe('faults', () => {
@@ -94,9 +96,13 @@ describe('faults', () => {
     const total = await seed(project);
     const { worker, stderr } = startLoop(project, cleanups);
     await waitFor('a logged MySQL failure', () => stderr().split('sync cycle failed').length > 2);
-    expect(stderr()).toContain(`MySQL 127.0.0.1:${proxy.port}/${project.source.name}`);
-    expect(stderr()).toMatch(/ECONNREFUSED|connect/);
-    expect(stderr()).toMatch(/error/);
+    // Logged at error level, naming the server and what failed.
+    expect(stderr()).toMatch(
+      new RegExp(
+        `^\\S+ error +sync cycle failed: MySQL 127\\.0\\.0\\.1:${proxy.port}/${project.source.name}: .*ECONNREFUSED`,
+        'm',
+      ),
+    );
 
     await proxy.listen();
     await waitFor(
@@ -106,7 +112,6 @@ describe('faults', () => {
     await waitFor('the recovery line', () => stderr().includes('sync recovered'));
     const stopped = await stop(worker);
     expect(stopped.exitCode).toBe(0);
-    expect(stopped.ms).toBeLessThan(8000);
   });
 
   it('abandons a MySQL query that does not answer (a locked table) and syncs once the lock is gone', async () => {
@@ -190,7 +195,6 @@ describe('faults', () => {
     expect((await readCollections(project.db, project.source.name)).documents).toBe(before + 1);
     const stopped = await stop(worker);
     expect(stopped.exitCode).toBe(0);
-    expect(stopped.ms).toBeLessThan(8000);
   });
 
   it('--once exits non-zero naming the MySQL server when it is unreachable', async () => {
