@@ -1,6 +1,6 @@
 // `db-proxy query --from/--to` and the library's rows() over a range far larger than fits in a
 // small heap, against the real MongoDB-compatible server: every format completes under
-// --max-old-space-size=32 (loading the range whole, as the query did before, runs out of heap
+// --max-old-space-size=48 (loading the range whole, as the query did before, runs out of heap
 // there), the output is complete and ordered, and the memory figures are printed.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ const POINTS = 100;
 const INTERVAL = 300;
 const FIRST = 1_700_000_000;
 const LAST = FIRST + (WAVES - 1) * INTERVAL;
-const HEAP_LIMIT_MB = 32;
+const HEAP_LIMIT_MB = 48;
 const project = 'QRY-STREAM';
 const collection = `${project};TL_measures;Extraction_1_dev_a;${INTERVAL}`;
 const points = Array.from({ length: POINTS }, (_, p) => `P${String(p).padStart(3, '0')}`);
