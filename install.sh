@@ -177,21 +177,56 @@ if [ ! -e "$CONFIG_DIR/defaults.json" ]; then
 EOF
   say "wrote $CONFIG_DIR/defaults.json (every key is described in the README)"
 fi
+# Secrets, one file per reader, because systemd hands a unit whole files (LoadCredential=):
+# mongo.env (MONGO_URL: workers, monitor), credentials.d/<name>.env (a MySQL login: the workers of
+# the servers naming it; default.env for the others), credentials.env (SLACK_WEBHOOK_URL: monitor).
+install -d -m 0750 -o root -g "$SERVICE_GROUP" "$CONFIG_DIR/credentials.d"
+# An install from before the split kept everything in credentials.env: its lines move, verbatim.
+move_secret_lines() { # <pattern> <target file> <what>
+  local pattern="$1" target="$2" kept
+  [ -e "$CONFIG_DIR/credentials.env" ] && [ ! -e "$target" ] || return 0
+  grep -Eq "$pattern" "$CONFIG_DIR/credentials.env" || return 0
+  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$target.new"
+  grep -E "$pattern" "$CONFIG_DIR/credentials.env" > "$target.new"
+  mv -f "$target.new" "$target"
+  kept="$(mktemp "$CONFIG_DIR/.credentials.env.XXXXXX")"
+  { grep -Ev "$pattern" "$CONFIG_DIR/credentials.env" || true; echo "# $3 moved to $target by install.sh"; } > "$kept"
+  chown root:"$SERVICE_GROUP" "$kept"
+  chmod 0640 "$kept"
+  mv -f "$kept" "$CONFIG_DIR/credentials.env"
+  say "moved $3 from $CONFIG_DIR/credentials.env to $target"
+}
+move_secret_lines '^[[:space:]]*(export[[:space:]]+)?MONGO_URL=' "$CONFIG_DIR/mongo.env" MONGO_URL
+move_secret_lines '^[[:space:]]*(export[[:space:]]+)?MYSQL_(USER|PASSWORD)=' "$CONFIG_DIR/credentials.d/default.env" 'MYSQL_USER and MYSQL_PASSWORD'
 if [ ! -e "$CONFIG_DIR/credentials.env" ]; then
   install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/credentials.env"
   cat > "$CONFIG_DIR/credentials.env" <<'EOF'
-# db-proxy credentials: readable by root and the db-proxy group only (0640). Fill in, then
-# submit requests; workers read this file through systemd's LoadCredential=.
-MONGO_URL=
-MYSQL_USER=
-MYSQL_PASSWORD=
+# db-proxy: the monitor's secret; readable by root and the db-proxy group only (0640).
 # Slack incoming webhook for the monitor's alerts (optional).
 SLACK_WEBHOOK_URL=
 EOF
-  say "wrote the template $CONFIG_DIR/credentials.env: fill in MONGO_URL, MYSQL_USER and MYSQL_PASSWORD"
 fi
-chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
-chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env"
+if [ ! -e "$CONFIG_DIR/mongo.env" ]; then
+  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/mongo.env"
+  cat > "$CONFIG_DIR/mongo.env" <<'EOF'
+# db-proxy: the MongoDB URL of the workers (readWrite on the pivot database) and the monitor.
+MONGO_URL=
+EOF
+  say "wrote the template $CONFIG_DIR/mongo.env: fill in MONGO_URL"
+fi
+if [ ! -e "$CONFIG_DIR/credentials.d/default.env" ]; then
+  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/credentials.d/default.env"
+  cat > "$CONFIG_DIR/credentials.d/default.env" <<'EOF'
+# db-proxy: the MySQL login of servers without "credentials" in mysql.servers of defaults.json.
+# Other logins: credentials.d/<name>.env with the same two keys, 0640 root:db-proxy.
+MYSQL_USER=
+MYSQL_PASSWORD=
+EOF
+  say "wrote the template $CONFIG_DIR/credentials.d/default.env: fill in MYSQL_USER and MYSQL_PASSWORD"
+fi
+chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
+chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
+find "$CONFIG_DIR/credentials.d" -maxdepth 1 -type f -exec chown root:"$SERVICE_GROUP" {} + -exec chmod g-w,o-rwx {} +
 
 # State: the group drops requests (setgid: files keep the group; sticky: only a request's owner
 # can rename or delete it) and reads verdicts and projects; only root (the creator) writes the
@@ -244,8 +279,9 @@ cat <<EOF
 
 db-proxy is installed; $CREATOR and $MONITOR are running.
 Next:
-  1. Fill in $CONFIG_DIR/credentials.env (MONGO_URL, MYSQL_USER, MYSQL_PASSWORD) and review
-     $CONFIG_DIR/defaults.json.
+  1. Fill in $CONFIG_DIR/mongo.env (MONGO_URL), $CONFIG_DIR/credentials.d/default.env
+     (MYSQL_USER, MYSQL_PASSWORD; other logins: credentials.d/<name>.env), optionally
+     SLACK_WEBHOOK_URL in $CONFIG_DIR/credentials.env, and review $CONFIG_DIR/defaults.json.
   2. Let operators submit: usermod -aG $SERVICE_GROUP <user> (then log in again).
   3. As an operator: cp -r $PREFIX/app/requests ~/db-proxy && cd ~/db-proxy
      then edit requests/request.json (remove the "_" of each key) and run: db-proxy submit

@@ -90,6 +90,7 @@ export async function runSteady(
     const latencies: number[][] = sides.map(() => []);
     const inserted: number[] = sides.map(() => 0);
     const arrivals: Promise<void>[] = [];
+    const lost: unknown[] = [];
     const peakRss: number[] = sides.map(() => 0);
     const sampler = setInterval(() => {
       for (const [i, side] of sides.entries())
@@ -108,16 +109,20 @@ export async function runSteady(
           sides.map(async (side, i) => {
             inserted[i]! += await insertWave(connections[i]!, event.p, wave);
             const committed = performance.now();
+            // Caught at once: a rejection left unhandled while the schedule sleeps would end the
+            // process before the clean-up (userstat, users) could run.
             arrivals.push(
-              waitArrived(side, event.p, wave, ARRIVAL_TIMEOUT_MS).then(() => {
-                latencies[i]!.push(performance.now() - committed);
-              }),
+              waitArrived(side, event.p, wave, ARRIVAL_TIMEOUT_MS).then(
+                () => void latencies[i]!.push(performance.now() - committed),
+                (error: unknown) => void lost.push(error),
+              ),
             );
           }),
         );
         log(`wave ${wave} of ${BUILDING.packages[event.p]!.monitory} committed to both buildings`);
       }
       await Promise.all(arrivals);
+      if (lost.length > 0) throw lost[0];
       await sleep(Math.max(0, end - performance.now()));
     } finally {
       clearInterval(sampler);

@@ -71,3 +71,15 @@ dev_env_prometheus() {
   say "ensuring Prometheus (Debian's prometheus: prometheus and promtool)"
   scripts/ensure-prometheus.sh
 }
+
+dev_env_kube() {
+  # Built with Go, like FerretDB: /usr/local/go may be off a non-login shell's PATH.
+  [ -d /usr/local/go/bin ] && PATH="/usr/local/go/bin:$PATH"
+  # Without Go, ensure-kube.sh succeeds only when the binaries are built already.
+  if ! command -v go >/dev/null 2>&1 && ! scripts/ensure-kube.sh >/dev/null 2>&1; then
+    say "installing Go (golang-go) to build the Kubernetes test binaries"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go >/dev/null
+  fi
+  say "ensuring kube-apiserver, kube-controller-manager and kine (built once into ~/.cache/db-proxy-test)"
+  scripts/ensure-kube.sh >/dev/null
+}

@@ -1,4 +1,7 @@
-// Loads credentials.env (dotenv) and refuses one that others may read; its values are secrets.
+// Loads the secrets (dotenv files) and refuses a file that others may read; the values are secrets.
+// credentials.env holds the Slack webhook (and, on installs not yet split, everything); mongo.env
+// the MongoDB URL; credentials.d/<name>.env the MySQL login of the servers that name it. Under
+// systemd a unit gets only its own files through LoadCredential=: mongo.env and mysql.env.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -7,17 +10,28 @@ import { ConfigError } from '../errors.js';
 import { registerSecrets } from '../logging/redact.js';
 
 export const CREDENTIALS_FILE = 'credentials.env';
+export const MONGO_FILE = 'mongo.env';
+export const SERVER_CREDENTIALS_DIR = 'credentials.d';
+/** The name of the MySQL login of servers without `credentials` (credentials.d/default.env). */
+export const DEFAULT_CREDENTIALS_NAME = 'default';
+/** The credential id of the unit's own MySQL login under $CREDENTIALS_DIRECTORY. */
+export const UNIT_MYSQL_CREDENTIAL = 'mysql.env';
+
+const mongoUrl = z.string({ error: 'a MongoDB connection string (mongodb://…)' }).regex(/^mongodb(\+srv)?:\/\//, {
+  error: 'a MongoDB connection string starting with mongodb:// or mongodb+srv://',
+});
+const mysqlUser = z.string({ error: 'the MySQL user name' }).min(1, { error: 'the MySQL user name' });
 
 const CredentialsSchema = z.object({
-  MONGO_URL: z.string({ error: 'a MongoDB connection string (mongodb://…)' }).regex(/^mongodb(\+srv)?:\/\//, {
-    error: 'a MongoDB connection string starting with mongodb:// or mongodb+srv://',
-  }),
-  MYSQL_USER: z.string({ error: 'the MySQL user name' }).min(1, { error: 'the MySQL user name' }),
+  MONGO_URL: mongoUrl,
+  MYSQL_USER: mysqlUser.optional(),
   MYSQL_PASSWORD: z.string().default(''),
   SLACK_WEBHOOK_URL: z.string().optional(),
 });
 
 export type Credentials = z.infer<typeof CredentialsSchema>;
+/** What a sync needs: the MongoDB URL and the MySQL login of its server. */
+export type SyncCredentials = Credentials & { MYSQL_USER: string; MYSQL_PASSWORD: string };
 
 /**
  * Where the credentials are read from: systemd's LoadCredential= directory when the unit provides
@@ -28,13 +42,81 @@ export function credentialsPath(configDir: string, env: NodeJS.ProcessEnv = proc
   return fromSystemd ? join(fromSystemd, CREDENTIALS_FILE) : join(configDir, CREDENTIALS_FILE);
 }
 
+/**
+ * credentials.env at `path`, with MONGO_URL from mongo.env beside it when the file has none (the
+ * monitor gets both through LoadCredential=). The MySQL keys are optional here: see loadSyncCredentials.
+ */
 export async function loadCredentials(path: string): Promise<Credentials> {
+  const values = (await readSecretFile(path, 'MONGO_URL, MYSQL_USER and MYSQL_PASSWORD'))!;
+  if (values.MONGO_URL === undefined) {
+    const mongo = await readSecretFile(join(path, '..', MONGO_FILE), 'MONGO_URL', { optional: true });
+    if (mongo?.MONGO_URL !== undefined) values.MONGO_URL = mongo.MONGO_URL;
+  }
+  return validate(CredentialsSchema, values, path);
+}
+
+/**
+ * The secrets of one project's sync: the MongoDB URL and the MySQL login of its server (`name`
+ * from mysql.servers.<server>.credentials, null for the default). Under systemd only the unit's
+ * own mongo.env and mysql.env (an older unit that still loads credentials.env is read as before).
+ */
+export async function loadSyncCredentials(
+  configDir: string,
+  name: string | null,
+  setting: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SyncCredentials> {
+  const unitDir = env.CREDENTIALS_DIRECTORY;
+  let mongo: Record<string, string> | undefined;
+  let mysql: Record<string, string> | undefined;
+  let mysqlPath: string;
+  let legacy: Record<string, string> | undefined;
+  if (unitDir) {
+    mongo = await readSecretFile(join(unitDir, MONGO_FILE), 'MONGO_URL', { optional: true });
+    mysqlPath = join(unitDir, UNIT_MYSQL_CREDENTIAL);
+    mysql = await readSecretFile(mysqlPath, 'MYSQL_USER and MYSQL_PASSWORD', { optional: true });
+    if (!mongo?.MONGO_URL || !mysql?.MYSQL_USER)
+      legacy = await readSecretFile(join(unitDir, CREDENTIALS_FILE), '', { optional: true });
+  } else {
+    mongo = await readSecretFile(join(configDir, MONGO_FILE), 'MONGO_URL', { optional: true });
+    mysqlPath = join(configDir, SERVER_CREDENTIALS_DIR, `${name ?? DEFAULT_CREDENTIALS_NAME}.env`);
+    mysql = await readSecretFile(mysqlPath, 'MYSQL_USER and MYSQL_PASSWORD', { optional: true });
+    if (!mongo?.MONGO_URL || (!mysql?.MYSQL_USER && name === null))
+      legacy = await readSecretFile(join(configDir, CREDENTIALS_FILE), '', { optional: true });
+  }
+  if (!mysql && name !== null) {
+    throw new ConfigError(
+      unitDir
+        ? `${setting} is "${name}", but the unit does not load ${UNIT_MYSQL_CREDENTIAL} (its drop-in predates the setting); submit the request again`
+        : `${setting} is "${name}", but ${mysqlPath} does not exist; expected a file with MYSQL_USER and MYSQL_PASSWORD (mode 0640 root:db-proxy)`,
+    );
+  }
+  const values: Record<string, string> = {};
+  // An empty value (the template install.sh writes) counts as not set when the older file has one.
+  const mongoUrlValue = mongo?.MONGO_URL || legacy?.MONGO_URL || mongo?.MONGO_URL;
+  if (mongoUrlValue !== undefined) values.MONGO_URL = mongoUrlValue;
+  // A named login never falls back to the default one.
+  const login = name === null && !mysql?.MYSQL_USER ? (legacy ?? mysql) : mysql;
+  if (login?.MYSQL_USER !== undefined) values.MYSQL_USER = login.MYSQL_USER;
+  if (login?.MYSQL_PASSWORD !== undefined) values.MYSQL_PASSWORD = login.MYSQL_PASSWORD;
+  const where = login === mysql && mysql ? mysqlPath : unitDir ? unitDir : join(configDir, CREDENTIALS_FILE);
+  const parsed = validate(CredentialsSchema.extend({ MYSQL_USER: mysqlUser }), values, where);
+  return { ...parsed, MYSQL_USER: parsed.MYSQL_USER, MYSQL_PASSWORD: parsed.MYSQL_PASSWORD };
+}
+
+async function readSecretFile(
+  path: string,
+  holds: string,
+  options: { optional?: boolean } = {},
+): Promise<Record<string, string> | undefined> {
   let mode: number;
   try {
     mode = (await stat(path)).mode & 0o777;
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (options.optional && code === 'ENOENT') return undefined;
     throw new ConfigError(
-      `cannot read the credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; expected a file with MONGO_URL, MYSQL_USER and MYSQL_PASSWORD`,
+      `cannot read the credentials file ${path}: ${code ?? 'error'}${holds ? `; expected a file with ${holds}` : ''}`,
       { cause: error },
     );
   }
@@ -44,8 +126,23 @@ export async function loadCredentials(path: string): Promise<Credentials> {
         `it must be 0640 or stricter (chmod 640 ${path})`,
     );
   }
-  const values = parse(await readFile(path, 'utf8'));
-  const result = CredentialsSchema.safeParse(values);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the credentials file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { cause: error },
+    );
+  }
+  const values = parse(text);
+  // Registered at once, so that even a file refused below cannot leak through a later message.
+  registerSecrets(secretsOf(values));
+  return values;
+}
+
+function validate<T extends z.ZodType>(schema: T, values: Record<string, string>, path: string): z.infer<T> {
+  const result = schema.safeParse(values);
   if (!result.success) {
     // Never echo the values: only the names of the keys that are wrong.
     const lines = result.error.issues.map((issue) => {
@@ -54,15 +151,15 @@ export async function loadCredentials(path: string): Promise<Credentials> {
     });
     throw new ConfigError(`the credentials file ${path} is not usable:\n  ${lines.join('\n  ')}`);
   }
-  registerSecrets(secretsOf(result.data));
   return result.data;
 }
 
 /** Every string that must never appear in output, of any length: passwords, whole URLs and their password parts. */
-export function secretsOf(credentials: Credentials): string[] {
-  const secrets = [credentials.MYSQL_PASSWORD, credentials.MONGO_URL, credentials.SLACK_WEBHOOK_URL ?? ''];
-  for (const url of [credentials.MONGO_URL, credentials.SLACK_WEBHOOK_URL]) {
+export function secretsOf(credentials: Partial<Record<string, string>>): string[] {
+  const secrets = [credentials.MYSQL_PASSWORD ?? ''];
+  for (const url of [credentials.MONGO_URL, credentials.MONGO_READ_URL, credentials.SLACK_WEBHOOK_URL]) {
     if (!url) continue;
+    secrets.push(url);
     try {
       const parsed = new URL(url);
       if (parsed.password) secrets.push(parsed.password, decodeURIComponent(parsed.password));

@@ -81,49 +81,109 @@ export const SyncTuningSchema = z
   )
   .prefault({});
 
-export const DefaultsSchema = z.strictObject(
+/** A DNS-1123 label: Kubernetes namespaces and Secret names of this shape are valid everywhere. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const dnsLabel = z
+  .string({ error: 'a DNS label: 1-63 characters from a-z 0-9 -, starting and ending with a letter or digit' })
+  .regex(DNS_LABEL, {
+    error: 'a DNS label: 1-63 characters from a-z 0-9 -, starting and ending with a letter or digit',
+  });
+
+export const KubernetesSettingsSchema = z.strictObject(
   {
-    unit_prefix: identifier.default('db-proxy').describe('Prefix of the systemd units: <prefix>@<database>.service.'),
-    projects_dir: z
-      .string({ error: 'a directory path' })
-      .min(1, { error: 'a directory path' })
+    namespace: dnsLabel
+      .default('db-proxy')
+      .describe('Namespace of the workers (and of the creator that applies them).'),
+    image: z
+      .string({ error: 'a container image reference, e.g. "registry.example/db-proxy:0.1.0"' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._\/:@-]{0,254}$/, {
+        error: 'a container image reference, e.g. "registry.example/db-proxy:0.1.0"',
+      })
+      .describe("The worker's image, built from the Containerfile."),
+    kubeconfig: z
+      .string({ error: 'the path of a kubeconfig file' })
+      .min(1, { error: 'the path of a kubeconfig file' })
       .optional()
-      .describe('Where project folders live; default <state dir>/projects.'),
-    debug: z.boolean({ error: 'true or false' }).default(false).describe('Debug mode: timings per stage in the logs.'),
-    log_level: z
-      .enum(['error', 'warn', 'info', 'debug'], { error: 'one of "error", "warn", "info", "debug"' })
-      .default('info')
-      .describe('Lowest level logged.'),
-    heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
-    heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
-    metrics_listen: z
-      .string({ error: LISTEN_EXPECTATION })
-      .refine((value) => parseListenAddress(value) !== undefined, { error: LISTEN_EXPECTATION })
-      .optional()
-      .describe('Where `db-proxy monitor` serves Prometheus metrics (host:port); off when unset.'),
-    mongo_database: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
-      .default('db_proxy')
-      .describe('MongoDB database holding the pivot collections.'),
-    source: SourceSchemaSchema.describe('Table and column names of the MySQL source.'),
-    allowed_servers: z
-      .array(
-        z
-          .string({ error: SERVER_EXPECTATION })
-          .refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION }),
-        {
-          error: 'a list of MySQL servers, each "host" or "host:port"',
-        },
+      .describe("API access from this kubeconfig; default: the pod's in-cluster service account."),
+    credentials_secrets: z
+      .record(
+        z.string().refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION }),
+        dnsLabel,
+        { error: 'an object mapping a MySQL server ("host" or "host:port") to a Secret name' },
       )
       .optional()
-      .describe('If set, requests may only name these MySQL servers.'),
-    sync: SyncTuningSchema.describe('Sync engine tuning.'),
-    mysql: MysqlSectionSchema.describe('TLS and credentials per MySQL server.'),
+      .describe('Secret (key credentials.env) per MySQL server; default db-proxy-credentials-<host>.'),
+    ready_timeout_seconds: positiveSeconds(
+      120,
+      'How long a new or changed worker may take to become ready before the change is rolled back.',
+    ),
   },
-  { error: 'a JSON object' },
+  { error: 'an object of Kubernetes settings' },
 );
 
+export const DefaultsSchema = z
+  .strictObject(
+    {
+      unit_prefix: identifier.default('db-proxy').describe('Prefix of the systemd units: <prefix>@<database>.service.'),
+      projects_dir: z
+        .string({ error: 'a directory path' })
+        .min(1, { error: 'a directory path' })
+        .optional()
+        .describe('Where project folders live; default <state dir>/projects.'),
+      debug: z
+        .boolean({ error: 'true or false' })
+        .default(false)
+        .describe('Debug mode: timings per stage in the logs.'),
+      log_level: z
+        .enum(['error', 'warn', 'info', 'debug'], { error: 'one of "error", "warn", "info", "debug"' })
+        .default('info')
+        .describe('Lowest level logged.'),
+      heartbeat_interval_seconds: positiveSeconds(60, 'Seconds between heartbeats of a worker.'),
+      heartbeat_overdue_seconds: positiveSeconds(7200, 'A heartbeat older than this makes the monitor alert.'),
+      metrics_listen: z
+        .string({ error: LISTEN_EXPECTATION })
+        .refine((value) => parseListenAddress(value) !== undefined, { error: LISTEN_EXPECTATION })
+        .optional()
+        .describe('Where `db-proxy monitor` serves Prometheus metrics (host:port); off when unset.'),
+      mongo_database: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a MongoDB database name: 1-63 characters from A-Z a-z 0-9 _ -' })
+        .default('db_proxy')
+        .describe('MongoDB database holding the pivot collections.'),
+      source: SourceSchemaSchema.describe('Table and column names of the MySQL source.'),
+      allowed_servers: z
+        .array(
+          z
+            .string({ error: SERVER_EXPECTATION })
+            .refine((value) => parseServer(value) !== undefined, { error: SERVER_EXPECTATION }),
+          {
+            error: 'a list of MySQL servers, each "host" or "host:port"',
+          },
+        )
+        .optional()
+        .describe('If set, requests may only name these MySQL servers.'),
+      sync: SyncTuningSchema.describe('Sync engine tuning.'),
+      mysql: MysqlSectionSchema.describe('TLS and credentials per MySQL server.'),
+      orchestrator: z
+        .enum(['systemd', 'kubernetes'], { error: 'one of "systemd", "kubernetes"' })
+        .optional()
+        .describe('Where the workers run: systemd units on this host (the default) or Deployments on Kubernetes.'),
+      kubernetes: KubernetesSettingsSchema.optional().describe('Required when orchestrator is "kubernetes".'),
+    },
+    { error: 'a JSON object' },
+  )
+  .superRefine((defaults, context) => {
+    if (defaults.orchestrator === 'kubernetes' && defaults.kubernetes === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['kubernetes'],
+        input: undefined,
+        message: 'an object with at least "image" when orchestrator is "kubernetes"',
+      });
+    }
+  });
+
 export type Defaults = z.infer<typeof DefaultsSchema>;
+export type KubernetesSettings = z.infer<typeof KubernetesSettingsSchema>;
 export type SourceSchema = z.infer<typeof SourceSchemaSchema>;
 export type SyncTuning = z.infer<typeof SyncTuningSchema>;

@@ -13,6 +13,7 @@ import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
 import { parseSubmissionText } from '../request/submission.js';
+import { handleOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
@@ -118,6 +119,17 @@ async function handleOrThrow(
     return done('rejected', { database, unit, action: null }, reasons);
   }
   const submission = parsed.value;
+  if (defaults.orchestrator === 'kubernetes') {
+    return handleOnKubernetes({
+      layout,
+      defaults,
+      submission,
+      requestId,
+      file,
+      started: Date.now(),
+      logger: ctx.logger,
+    });
+  }
   const database = submission.action === 'remove' ? submission.database : submission.request.database;
   const dir = projectDir(layout, database);
   const state = parseProjectState((await host.files.readTextIfExists(join(dir, PROJECT_STATE_FILE))) ?? '');
@@ -151,7 +163,7 @@ async function handleOrThrow(
   }
   let plan: ProjectPlan;
   try {
-    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId);
+    plan = planProject(request, merged.value, ctx.dropInTemplate, requestId, new Date(), ctx.configDir);
   } catch (error) {
     return done('failed', fields, [`the unit's drop-in cannot be rendered: ${describeError(error)}`]);
   }
@@ -182,8 +194,18 @@ export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
     unitDir: ctx.unitDir,
     dropInTemplate: ctx.dropInTemplate,
     unitOf: (database) => projectUnitName(defaults.unit_prefix, database),
+    configDir: ctx.configDir,
   });
-  const restored = await restoreUnits(host, layout, ctx.unitDir, ctx.dropInTemplate, await listProjects(layout));
+  // On Kubernetes the project folders record Deployments: no systemd unit is missing.
+  if (defaults.orchestrator === 'kubernetes') return results;
+  const restored = await restoreUnits(
+    host,
+    layout,
+    ctx.unitDir,
+    ctx.dropInTemplate,
+    await listProjects(layout),
+    ctx.configDir,
+  );
   for (const unit of restored)
     ctx.logger.warn(`${unit} had a project folder but no drop-in: restored, enabled and started`);
   return results;

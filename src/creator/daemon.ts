@@ -20,6 +20,7 @@ import {
   type Handled,
 } from './apply.js';
 import { exists, move } from './files.js';
+import { recoverOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { KeyedQueue } from './queue.js';
 
 export interface CreatorOptions {
@@ -58,7 +59,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
     throw new Error(`the drop folder ${layout.requests} is missing; run install.sh: ${describeError(error)}`);
   });
 
-  for (const recovered of await recoverInflight(ctx)) {
+  for (const recovered of [...(await recoverInflight(ctx)), ...(await recoverOnKubernetes(ctx))]) {
     logger.warn(`request ${recovered.request_id} for ${recovered.database} was interrupted; ${recovered.result}`, {
       project: recovered.database,
     });
@@ -146,6 +147,8 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       if (!(await exists(join(dir, `${verdict.request_id}.verdict.json`)))) {
         await handled_.abort().catch((abortError: unknown) => logger.error(describeError(abortError)));
       }
+      // The creator did not die on this request: the next try must not count as a crash.
+      await attempts.end(name).catch(() => undefined);
     }
     report(verdict, name);
   };
@@ -174,7 +177,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       try {
         await writeVerdict(layout.failed, verdict);
         // rename and unlink act on the entry itself, never on what a link points to.
-        if (keep) await rename(path, join(layout.failed, name));
+        if (keep) await moveAside(path, join(layout.failed, name));
         else await unlink(path);
       } catch (error) {
         logger.error(`cannot file the verdict of ${name}: ${describeError(error)}`);
@@ -193,4 +196,18 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
       await queue.idle();
     },
   };
+}
+
+/**
+ * rename into failed/; when an entry of that name is already there (a directory cannot replace
+ * one), under a name of its own, so the entry never stays in the drop folder to be refused again.
+ */
+async function moveAside(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!['EEXIST', 'ENOTEMPTY', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? ''))
+      throw error;
+    await rename(from, `${to}.${Date.now()}`);
+  }
 }

@@ -1,7 +1,9 @@
 // What the creator lays out for a project, as pure functions: the project folder's files, the
 // drop-in, and the configuration hash that tells a changed project from an unchanged one.
 import { createHash } from 'node:crypto';
+import { DEFAULT_CREDENTIALS_NAME } from '../config/credentials.js';
 import type { EffectiveConfig } from '../config/effective.js';
+import { DEFAULT_CONFIG_DIR } from '../config/paths.js';
 import type { Request } from '../request/schema.js';
 import { projectUnitName } from '../systemd/escape.js';
 import { renderTemplate } from '../systemd/render.js';
@@ -46,6 +48,7 @@ export function planProject(
   dropInTemplate: string,
   requestId: string,
   now: Date = new Date(),
+  configDir: string = DEFAULT_CONFIG_DIR,
 ): ProjectPlan {
   const unit = projectUnitName(effective.unitPrefix, request.database);
   const configHash = createHash('sha256')
@@ -54,7 +57,10 @@ export function planProject(
     .update(dropInTemplate)
     .digest('hex')
     .slice(0, 16);
-  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate);
+  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate, {
+    configDir,
+    mysqlCredentials: effective.mysql.credentials ?? DEFAULT_CREDENTIALS_NAME,
+  });
   const state: ProjectState = {
     database: request.database,
     unit,
@@ -76,7 +82,13 @@ export function planProject(
 }
 
 /** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
-export function renderDropIn(request: Request, unitPrefix: string, configHash: string, dropInTemplate: string): string {
+export function renderDropIn(
+  request: Request,
+  unitPrefix: string,
+  configHash: string,
+  dropInTemplate: string,
+  secrets: DropInSecrets,
+): string {
   return renderTemplate(dropInTemplate, {
     database: request.database,
     measures: request.measures,
@@ -84,7 +96,24 @@ export function renderDropIn(request: Request, unitPrefix: string, configHash: s
     server: request.server,
     syslogIdentifier: `${unitPrefix}-${request.database}`,
     configHash,
+    ...secrets,
   });
+}
+
+/** Which secrets the project's unit loads: mongo.env and credentials.d/<mysqlCredentials>.env of configDir. */
+export interface DropInSecrets {
+  configDir: string;
+  mysqlCredentials: string;
+}
+
+/** The MySQL login a project folder's effective.json names (recovery re-renders drop-ins from folders). */
+export function mysqlCredentialsOf(effectiveJson: string | undefined): string {
+  try {
+    const value = (JSON.parse(effectiveJson ?? '') as { mysql?: { credentials?: unknown } }).mysql?.credentials;
+    return typeof value === 'string' ? value : DEFAULT_CREDENTIALS_NAME;
+  } catch {
+    return DEFAULT_CREDENTIALS_NAME;
+  }
 }
 
 export function parseProjectState(text: string): ProjectState | undefined {

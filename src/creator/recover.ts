@@ -3,6 +3,7 @@
 // is gone (after `install.sh --uninstall` and a reinstall) its unit back, enabled and started.
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { DEFAULT_CONFIG_DIR } from '../config/paths.js';
 import { describeError } from '../errors.js';
 import { verdictFileName } from '../intake/verdict.js';
 import { projectDir, type StateLayout } from '../intake/layout.js';
@@ -10,8 +11,10 @@ import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseRequestText } from '../request/parse.js';
 import {
   DROP_IN_FILE,
+  PROJECT_EFFECTIVE_FILE,
   PROJECT_REQUEST_FILE,
   PROJECT_STATE_FILE,
+  mysqlCredentialsOf,
   parseProjectState,
   renderDropIn,
 } from './project-files.js';
@@ -34,6 +37,8 @@ export interface RecoverOptions {
   dropInTemplate: string;
   /** The unit of a database without a readable folder (from today's unit_prefix). */
   unitOf: (database: string) => string;
+  /** Where the secrets a drop-in loads live; default /etc/db-proxy. */
+  configDir?: string;
 }
 
 export async function recoverJournals(host: Host, layout: StateLayout, options: RecoverOptions): Promise<Recovered[]> {
@@ -125,7 +130,15 @@ async function recoverFromFolder(
     await host.reload();
     return;
   }
-  await restoreDropIn(host, options.unitDir, dir, state.unit, state.config_hash, options.dropInTemplate);
+  await restoreDropIn(
+    host,
+    options.unitDir,
+    dir,
+    state.unit,
+    state.config_hash,
+    options.dropInTemplate,
+    options.configDir,
+  );
   await host.reload();
   if (restored && (await host.units.snapshot(state.unit)).ActiveState === 'active') await systemctl.restart(state.unit);
 }
@@ -138,12 +151,14 @@ async function restoreDropIn(
   unit: string,
   configHash: string,
   template: string,
+  configDir = DEFAULT_CONFIG_DIR,
 ): Promise<boolean> {
   const text = await host.files.readTextIfExists(join(dir, PROJECT_REQUEST_FILE));
   const parsed = text === undefined ? undefined : parseRequestText(text);
   if (!parsed?.ok) return false;
   const prefix = unit.slice(0, unit.indexOf('@'));
-  const dropIn = renderDropIn(parsed.value, prefix, configHash, template);
+  const mysqlCredentials = mysqlCredentialsOf(await host.files.readTextIfExists(join(dir, PROJECT_EFFECTIVE_FILE)));
+  const dropIn = renderDropIn(parsed.value, prefix, configHash, template, { configDir, mysqlCredentials });
   const path = join(unitDir, `${unit}.d`, DROP_IN_FILE);
   if ((await host.files.readTextIfExists(path)) === dropIn) return false;
   await host.files.writeFileAtomic(path, dropIn, 0o644);
@@ -160,6 +175,7 @@ export async function restoreUnits(
   unitDir: string,
   template: string,
   databases: readonly string[],
+  configDir = DEFAULT_CONFIG_DIR,
 ): Promise<string[]> {
   const restored: string[] = [];
   for (const database of databases) {
@@ -168,7 +184,8 @@ export async function restoreUnits(
     if (!state) continue;
     if (await host.files.exists(join(unitDir, `${state.unit}.d`, DROP_IN_FILE))) continue;
     try {
-      if (await restoreDropIn(host, unitDir, dir, state.unit, state.config_hash, template)) restored.push(state.unit);
+      if (await restoreDropIn(host, unitDir, dir, state.unit, state.config_hash, template, configDir))
+        restored.push(state.unit);
     } catch (error) {
       host.logger.error(`cannot restore the drop-in of ${state.unit}: ${describeError(error)}`);
     }

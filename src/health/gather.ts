@@ -1,5 +1,5 @@
-// What status and the monitor look at: the project folders, their units (systemctl) and their
-// heartbeats (MongoDB). A source that cannot be read becomes a problem line, not a crash.
+// What status and the monitor look at: the project folders, their units (systemctl, or the
+// Deployments on Kubernetes) and their heartbeats (MongoDB). A source that cannot be read becomes a problem line, not a crash.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { credentialsPath, loadCredentials, type Credentials } from '../config/credentials.js';
@@ -51,20 +51,25 @@ export async function gather(configDir: string, stateDir: string): Promise<Gathe
   const units = new Map<string, UnitInfo>();
   let unitsRead = false;
   try {
-    const { createSystemctl } = await import('../systemd/systemctl.js');
-    const shown = await createSystemctl().showMany(
-      projects.map((p) => p.unit),
-      ['ActiveState', 'SubState', 'NRestarts'],
-    );
-    for (const [unit, props] of shown) {
-      const restarts = Number(props.NRestarts);
-      units.set(unit, {
-        activeState: props.ActiveState ?? 'unknown',
-        subState: props.SubState ?? 'unknown',
-        // Absent from systemd before 235 and for units it does not know.
-        restarts:
-          props.NRestarts !== undefined && props.NRestarts !== '' && Number.isInteger(restarts) ? restarts : null,
-      });
+    if (defaults.orchestrator === 'kubernetes') {
+      const { kubernetesUnitStates } = await import('./kubernetes-units.js');
+      for (const [unit, info] of await kubernetesUnitStates(defaults, projects)) units.set(unit, info);
+    } else {
+      const { createSystemctl } = await import('../systemd/systemctl.js');
+      const shown = await createSystemctl().showMany(
+        projects.map((p) => p.unit),
+        ['ActiveState', 'SubState', 'NRestarts'],
+      );
+      for (const [unit, props] of shown) {
+        const restarts = Number(props.NRestarts);
+        units.set(unit, {
+          activeState: props.ActiveState ?? 'unknown',
+          subState: props.SubState ?? 'unknown',
+          // Absent from systemd before 235 and for units it does not know.
+          restarts:
+            props.NRestarts !== undefined && props.NRestarts !== '' && Number.isInteger(restarts) ? restarts : null,
+        });
+      }
     }
     unitsRead = true;
   } catch (error) {

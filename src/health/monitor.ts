@@ -56,6 +56,11 @@ function describeAge(seconds: number | null): string {
   return seconds === null ? 'no heartbeat yet' : `last heartbeat ${duration(seconds, 's')} ago`;
 }
 
+/** Where to look: a systemd unit, or a worker on Kubernetes (`deployment/<name>`). */
+function inspect(unit: string): string {
+  return unit.startsWith('deployment/') ? `kubectl describe ${unit}` : `systemctl status ${unit}`;
+}
+
 /**
  * The alerts of one check; projects without an alert keep their state. `host` is the machine the
  * projects run on, named in every text: one Slack channel usually hears many hosts.
@@ -109,7 +114,7 @@ export function evaluate(
       alerts.push({
         project: observation.project,
         kind: 'unit-failed',
-        text: `:x: db-proxy on ${host}: the unit of ${who} failed; systemctl status ${observation.unit}${error}`,
+        text: `:x: db-proxy on ${host}: the unit of ${who} failed; ${inspect(observation.unit)}${error}`,
         next,
       });
     } else {

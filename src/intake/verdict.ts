@@ -85,7 +85,11 @@ export function formatVerdict(verdict: Verdict): string {
       );
       break;
     case 'removed':
-      lines.push(`accepted: ${subject} removed; ${verdict.unit ?? '?'} stopped and disabled, folder archived`);
+      lines.push(
+        isDeployment(verdict.unit)
+          ? `accepted: ${subject} removed; ${verdict.unit} and its ConfigMap deleted, folder archived`
+          : `accepted: ${subject} removed; ${verdict.unit ?? '?'} stopped and disabled, folder archived`,
+      );
       break;
     case 'rejected':
       lines.push(`rejected: ${subject}: the request was refused`);
@@ -98,10 +102,21 @@ export function formatVerdict(verdict: Verdict): string {
   if (verdict.unit_status) lines.push(`  status: ${verdict.unit_status}`);
   if (verdict.accepted && verdict.unit && verdict.outcome !== 'removed') {
     lines.push(`watch it with:`);
-    lines.push(`  systemctl status ${shellQuote(verdict.unit)}`);
-    lines.push(`  journalctl -u ${shellQuote(verdict.unit)} -f`);
+    if (isDeployment(verdict.unit)) {
+      // In the namespace of defaults.json's kubernetes.namespace.
+      lines.push(`  kubectl get ${verdict.unit}`);
+      lines.push(`  kubectl logs -f ${verdict.unit}`);
+    } else {
+      lines.push(`  systemctl status ${shellQuote(verdict.unit)}`);
+      lines.push(`  journalctl -u ${shellQuote(verdict.unit)} -f`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Workers on Kubernetes are named `deployment/<name>` where systemd has a unit. */
+function isDeployment(unit: string | null): unit is string {
+  return unit !== null && unit.startsWith('deployment/');
 }
 
 /** Unit names of databases with `-` hold `\x2d`: quote them for copy and paste into a shell. */

@@ -1,5 +1,5 @@
 // The one logger of every entry point (winston): journald priority prefixes under systemd,
-// human-readable lines (coloured on a TTY) elsewhere, every line redacted of secrets.
+// human-readable lines (coloured on a TTY) elsewhere, in a container on stdout; every line redacted of secrets.
 import winston from 'winston';
 import { redact } from './redact.js';
 
@@ -60,7 +60,8 @@ export function detectStyle(
 const COLOURS: Record<LogLevel, string> = { error: '\x1b[31m', warn: '\x1b[33m', info: '\x1b[36m', debug: '\x1b[90m' };
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const stream = options.stream ?? process.stderr;
+  // A container's log is stdout (DB_PROXY_LOG_STREAM=stdout, set by the worker's Deployment); elsewhere stderr.
+  const stream = options.stream ?? (process.env.DB_PROXY_LOG_STREAM === 'stdout' ? process.stdout : process.stderr);
   const style = options.style ?? detectStyle(stream);
   const line = winston.format.printf((info) => {
     const level = info.level as LogLevel;

@@ -20,6 +20,10 @@ export interface DropInContext {
   server: string;
   syslogIdentifier: string;
   configHash: string;
+  /** Where mongo.env and credentials.d/ live. */
+  configDir: string;
+  /** The name of the MySQL login: credentials.d/<name>.env. */
+  mysqlCredentials: string;
 }
 
 /** A unit file value may not contain a newline, or it could smuggle in a directive. */

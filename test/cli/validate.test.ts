@@ -123,7 +123,7 @@ describe('db-proxy validate', () => {
     const result = await runCli(['--config-dir', config, 'validate', path]);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/database: got "a-+b" \(string\); expected a name whose unit name db-proxy-staging@/);
-  });
+  }, 30_000);
 
   it('refuses a request larger than 1 MiB by its size, and a FIFO without waiting on it', async () => {
     const big = join(dir, 'big.json');
@@ -137,7 +137,7 @@ describe('db-proxy validate', () => {
     const piped = await runCli(['validate', fifo]);
     expect(piped.exitCode).toBe(78);
     expect(piped.stderr).toContain('not a regular file, expected a file');
-  });
+  }, 30_000);
 
   it('prints its help with exit 0', async () => {
     const result = await runCli(['validate', '--help']);

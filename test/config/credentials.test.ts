@@ -82,7 +82,7 @@ describe('keys', () => {
   });
 
   it('reports every bad key, one line each', async () => {
-    const error = await failure(await writeCredentials(['MYSQL_PASSWORD=x']));
+    const error = await failure(await writeCredentials(['MYSQL_PASSWORD=x', 'MYSQL_USER=']));
     expect(
       error.message
         .split('\n')

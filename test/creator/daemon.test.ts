@@ -162,8 +162,12 @@ describe('the creator daemon', () => {
       expect(JSON.stringify(verdict)).not.toContain('SECRET');
     }
     expect(calls).toEqual([]);
-    // Nothing is left to be seen again: links and FIFOs removed, the rest beside its verdict.
-    expect((await readdir(requests)).sort()).toEqual([]);
+    // Nothing is left to be seen again: links and FIFOs removed, the rest beside its verdict
+    // (the verdict is written first, so its entry goes a moment later).
+    await waitFor('the refused entries to leave the drop folder', async () => (await readdir(requests)).length === 0, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     expect((await readdir(join(state, 'failed'))).sort()).toEqual(
       ['big.json', 'big.verdict.json', 'd.json', 'd.verdict.json', 'l.verdict.json', 'x.verdict.json'].sort(),
     );
@@ -172,6 +176,24 @@ describe('the creator daemon', () => {
     await drop('good.json', valid());
     expect(await verdictOf('good')).toMatchObject({ dir: 'processed', verdict: { accepted: true } });
     expect(calls.map((call) => call.text)).toEqual([valid()]);
+  });
+
+  it('moves a refused directory aside even when failed/ already holds an entry of its name', async () => {
+    await mkdir(join(state, 'failed', 'd.json', 'old'), { recursive: true });
+    await start();
+    await mkdir(join(state, 'requests', 'd.json', 'inside'), { recursive: true });
+    expect(await verdictOf('d')).toMatchObject({ dir: 'failed', verdict: { outcome: 'rejected' } });
+    await waitFor(
+      'the directory to leave the drop folder',
+      async () => (await readdir(join(state, 'requests'))).length === 0,
+      {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      },
+    );
+    const failed = await readdir(join(state, 'failed'));
+    expect(failed.filter((name) => /^d\.json\.\d+$/.test(name))).toHaveLength(1);
+    expect(await readdir(join(state, 'failed', 'd.json'))).toEqual(['old']);
   });
 
   it('judges a slowly written request only once it is complete (half, a 5 s pause, the rest)', async () => {
@@ -233,7 +255,24 @@ describe('the creator daemon', () => {
     expect(await verdictOf('once')).toMatchObject({ dir: 'processed' });
     expect(calls.map((call) => call.file.slice(call.file.lastIndexOf('/') + 1))).toEqual(['once.json']);
     // Markers go once the verdict is filed; that of a request no longer there is dropped at start.
-    expect(await readdir(join(state, 'attempts'))).toEqual([]);
+    await waitFor('the markers to go', async () => (await readdir(join(state, 'attempts'))).length === 0, {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
+  });
+
+  it('a verdict that cannot be filed leaves the request to be handled again, not counted as a crash', async () => {
+    await start();
+    // processed/ a file: the verdict cannot be written.
+    await rm(join(state, 'processed'), { recursive: true });
+    await writeFile(join(state, 'processed'), '');
+    await drop('nofile.json', valid());
+    await waitFor(
+      'the attempt to be handled and its marker dropped',
+      async () => calls.length === 1 && (await readdir(join(state, 'attempts'))).length === 0,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    expect(await readdir(join(state, 'requests'))).toEqual(['nofile.json']);
   });
 
   it('files JSON nested 100,000 deep as rejected (not failed), naming the limit', async () => {

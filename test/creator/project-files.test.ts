@@ -33,6 +33,22 @@ describe('planProject', () => {
     expect(plan.dropIn).toBe(expected);
   });
 
+  it("loads only the project's own secrets: mongo.env and its server's MySQL login", () => {
+    expect(plan.dropIn).toContain('\nLoadCredential=\nLoadCredential=mongo.env:/etc/db-proxy/mongo.env\n');
+    expect(plan.dropIn).toContain('\nLoadCredential=mysql.env:/etc/db-proxy/credentials.d/default.env\n');
+    const named = planProject(
+      EXAMPLE_REQUEST,
+      effective(EXAMPLE_REQUEST, { mysql: { servers: { 'mysql.example.internal': { credentials: 'bgo' } } } }),
+      template,
+      'req-2',
+      at,
+      '/srv/dbp/etc',
+    );
+    expect(named.dropIn).toContain('\nLoadCredential=mongo.env:/srv/dbp/etc/mongo.env\n');
+    expect(named.dropIn).toContain('\nLoadCredential=mysql.env:/srv/dbp/etc/credentials.d/bgo.env\n');
+    expect(named.configHash).not.toBe(plan.configHash);
+  });
+
   it('writes the request, the effective configuration (no secrets) and the state', () => {
     expect(Object.keys(plan.files).sort()).toEqual(['effective.json', 'project.json', 'request.json']);
     expect(JSON.parse(plan.files['request.json']!)).toEqual(EXAMPLE_REQUEST);

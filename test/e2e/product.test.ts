@@ -114,9 +114,11 @@ describe('db-proxy installed under a real systemd', () => {
     expect(verify.exitCode).toBe(0);
 
     const modes = await c.shell(
-      `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
+      `stat -c '%n %a %U:%G' ${CONFIG} ${CONFIG}/credentials.env ${CONFIG}/mongo.env ${CONFIG}/credentials.d/default.env ${CONFIG}/defaults.json ${STATE}/requests ${STATE}/processed ${STATE}/projects ${STATE}/inflight`,
     );
     expect(modes.stdout).toContain(`${CONFIG}/credentials.env 640 root:db-proxy`);
+    expect(modes.stdout).toContain(`${CONFIG}/mongo.env 640 root:db-proxy`);
+    expect(modes.stdout).toContain(`${CONFIG}/credentials.d/default.env 640 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/requests 3770 root:db-proxy`);
     expect(modes.stdout).toContain(`${STATE}/inflight 700 root:root`);
     expect((await c.exec(['id', 'db-proxy'])).exitCode).toBe(0);
@@ -126,8 +128,12 @@ describe('db-proxy installed under a real systemd', () => {
     expect(again.stdout).not.toContain('installed /etc/systemd/system');
     expect(again.stdout).not.toContain('wrote');
     expect((await product.show('db-proxy-creator.service', 'MainPID')).MainPID).toBe(creatorPid);
-    // The credentials written after the first run were kept.
-    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.env`])).stdout.trim()).toBe('1');
+    // The secrets the first run moved out of credentials.env stay where it put them.
+    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.d/default.env`])).stdout.trim()).toBe(
+      '1',
+    );
+    expect((await c.exec(['grep', '-c', 'MONGO_URL=mongodb', `${CONFIG}/mongo.env`])).stdout.trim()).toBe('1');
+    expect((await c.exec(['grep', '-c', product.mysqlUser, `${CONFIG}/credentials.env`])).stdout.trim()).toBe('0');
   });
 
   it('submit starts a hardened unit: active, status line, journal, documents in MongoDB, template restored', async () => {

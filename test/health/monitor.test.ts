@@ -113,3 +113,20 @@ describe('forgetRemoved', () => {
     expect(check(after, {}, at(1))).toEqual(['new']);
   });
 });
+
+describe('the failed-unit alert of a worker on Kubernetes', () => {
+  it('points at its Deployment, not at systemctl', () => {
+    const observation: Observation = {
+      project: 'p',
+      unit: 'deployment/db-proxy-p-12345678',
+      unitState: 'failed',
+      heartbeatAgeSeconds: 10,
+      failingSeconds: null,
+      lastError: null,
+    };
+    const known: MonitorState = { p: { state: 'ok', first_seen: start.toISOString(), since: start.toISOString() } };
+    const [alert] = evaluate(known, [observation], at(1), 7200, 'host-1');
+    expect(alert?.text).toContain('kubectl describe deployment/db-proxy-p-12345678');
+    expect(alert?.text).not.toContain('systemctl');
+  });
+});

@@ -46,6 +46,24 @@ export function connectMysqlRoot(): Promise<Connection> {
   return mysql.createConnection({ ...mysqlRoot, supportBigNumbers: true });
 }
 
+/** The default source schema's two tables, with the indexes the sync expects. */
+export function sourceTablesDdl(measuresTable: string): string[] {
+  return [
+    `CREATE TABLE extraction_cycle (
+       wave_counter BIGINT NOT NULL,
+       monitory_name VARCHAR(128) NOT NULL,
+       extraction_interval INT NOT NULL,
+       KEY (wave_counter),
+       KEY (monitory_name, wave_counter))`,
+    `CREATE TABLE ${mysql.escapeId(measuresTable)} (
+       id BIGINT AUTO_INCREMENT PRIMARY KEY,
+       wave_counter BIGINT NOT NULL,
+       point_id VARCHAR(128) NOT NULL,
+       point_value DOUBLE NULL,
+       KEY (wave_counter))`,
+  ];
+}
+
 export async function createSourceDatabase(options: SourceDatabaseOptions = {}): Promise<SourceDatabase> {
   const measuresTable = options.measuresTable ?? 'TL_measures';
   const name = options.name ?? `dbp_t_${randomBytes(6).toString('hex')}`;
@@ -53,22 +71,7 @@ export async function createSourceDatabase(options: SourceDatabaseOptions = {}):
   try {
     await connection.query(`CREATE DATABASE \`${name}\``);
     await connection.changeUser({ database: name });
-    await connection.query(
-      `CREATE TABLE extraction_cycle (
-         wave_counter BIGINT NOT NULL,
-         monitory_name VARCHAR(128) NOT NULL,
-         extraction_interval INT NOT NULL,
-         KEY (wave_counter),
-         KEY (monitory_name, wave_counter))`,
-    );
-    await connection.query(
-      `CREATE TABLE ${mysql.escapeId(measuresTable)} (
-         id BIGINT AUTO_INCREMENT PRIMARY KEY,
-         wave_counter BIGINT NOT NULL,
-         point_id VARCHAR(128) NOT NULL,
-         point_value DOUBLE NULL,
-         KEY (wave_counter))`,
-    );
+    for (const statement of sourceTablesDdl(measuresTable)) await connection.query(statement);
   } catch (error) {
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``).catch(() => undefined);
     await connection.end();

@@ -26,6 +26,8 @@ const dropIn: DropInContext = {
   server: 'mysql.example.internal',
   syslogIdentifier: 'db-proxy-TOR-BGO-150KingW',
   configHash: '3f2a9c',
+  configDir: '/etc/db-proxy',
+  mysqlCredentials: 'default',
 };
 
 function expectGolden(name: string, text: string): void {
@@ -58,7 +60,10 @@ describe('unit templates', () => {
     ]) {
       expect(text).toContain(`\n${line}\n`);
     }
-    expect(text).toContain('LoadCredential=credentials.env:/etc/db-proxy/credentials.env');
+    // The MongoDB URL and one MySQL login, never credentials.env (the Slack webhook, other logins).
+    expect(text).toContain('LoadCredential=mongo.env:/etc/db-proxy/mongo.env\n');
+    expect(text).toContain('LoadCredential=mysql.env:/etc/db-proxy/credentials.d/default.env\n');
+    expect(text).not.toContain('credentials.env');
     expect(text).not.toMatch(/^MemoryDenyWriteExecute/m);
   });
 

@@ -15,8 +15,10 @@ import { PROJECT_EFFECTIVE_FILE, PROJECT_REQUEST_FILE } from '../../creator/proj
 import { projectDir, stateLayout } from '../../intake/layout.js';
 import { isSafeIdentifier } from '../../request/identifiers.js';
 import { projectUnitName } from '../../systemd/escape.js';
+import { withProbeFiles } from '../../orchestrator/probe-files.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
+import { warnExcessPrivileges } from '../../privileges/check.js';
 
 /**
  * A warning when the configuration this worker runs with (the request merged over today's
@@ -81,7 +83,8 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const drift = await configurationDrift(dir, project.config);
       if (drift) logger.warn(drift);
-      const notifier = createNotifier();
+      // Under Kubernetes the readiness and liveness probes read files the notifier keeps (probe-files.ts).
+      const notifier = withProbeFiles(createNotifier());
       const { source, sink } = connectProject(project);
       const shutdown = onShutdown(() => process.exit(ExitCode.ok));
       const health = new HealthTracker();
@@ -89,8 +92,10 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         project: request.database,
         host: hostname(),
         pid: process.pid,
-        // Under systemd (INVOCATION_ID set) the worker is its project's unit.
-        unit: process.env.INVOCATION_ID ? projectUnitName(project.config.unitPrefix, request.database) : null,
+        // Under systemd (INVOCATION_ID set) the worker is its project's unit; on Kubernetes its Deployment.
+        unit: process.env.INVOCATION_ID
+          ? projectUnitName(project.config.unitPrefix, request.database)
+          : (process.env.DB_PROXY_UNIT ?? null),
         startedAt: new Date(),
         intervalSeconds: project.config.heartbeatIntervalSeconds,
       };
@@ -169,6 +174,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
           sleep_s: request.sleep_time,
         });
         await notifier.ready('ready: MySQL and MongoDB answer; first cycle under way');
+        void warnExcessPrivileges(project, logger);
         void beat();
         let failures = 0;
         await runSyncLoop(project.config, {

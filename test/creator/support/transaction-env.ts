@@ -170,10 +170,14 @@ export class TransactionEnv {
     const unit = this.unit(database);
     const state = await readFile(join(this.layout.projects, database, 'project.json'), 'utf8').catch(() => undefined);
     const fake = this.systemd.unit(unit);
+    // The drop-in names this environment's configuration directory (its secrets): worlds of
+    // different environments compare equal without it.
+    const portable = (text: string | null | undefined): string | null =>
+      text === null || text === undefined ? null : text.split(this.configDir).join('<config>');
     return {
       folderHash: state === undefined ? null : (JSON.parse(state) as { config_hash: string }).config_hash,
-      dropIn: await readFile(join(this.unitDir, `${unit}.d`, '10-project.conf'), 'utf8').catch(() => null),
-      loadedDropIn: this.systemd.loaded.get(unit) ?? null,
+      dropIn: portable(await readFile(join(this.unitDir, `${unit}.d`, '10-project.conf'), 'utf8').catch(() => null)),
+      loadedDropIn: portable(this.systemd.loaded.get(unit)),
       enabled: fake.enabled,
       active: fake.ActiveState === 'active',
       runningHash: fake.runningHash,

@@ -61,6 +61,14 @@ export async function installInContainer(mongoUrl: string, databases: string[]):
     });
     const copied = await container.shell(`cp -a ${CHECKOUT_BIND} ${SRC}`, { timeoutMs: 120_000 });
     if (copied.exitCode !== 0) throw new Error(`copying the checkout into the container failed: ${copied.stderr}`);
+    // The secrets as an install from before their split per reader kept them, in one file:
+    // install.sh moves MONGO_URL to mongo.env and the MySQL login to credentials.d/default.env.
+    await container.shell(`install -d -m 0700 ${CONFIG}`);
+    await container.writeFile(
+      `${CONFIG}/credentials.env`,
+      `MONGO_URL=${mongoUrl}\nMYSQL_USER=${mysqlUser}\nMYSQL_PASSWORD=${mysqlPassword}\n`,
+      '0600',
+    );
     const started = Date.now();
     const install = await container.exec([`${SRC}/install.sh`], { timeoutMs: 5 * 60_000 });
     const installMs = Date.now() - started;
@@ -69,16 +77,11 @@ export async function installInContainer(mongoUrl: string, databases: string[]):
     }
     const c = container;
     await c.writeFile(
-      `${CONFIG}/credentials.env`,
-      `MONGO_URL=${mongoUrl}\nMYSQL_USER=${mysqlUser}\nMYSQL_PASSWORD=${mysqlPassword}\n`,
-      '0640',
-    );
-    await c.writeFile(
       `${CONFIG}/defaults.json`,
       `${JSON.stringify({ mongo_database: mongoDatabase, log_level: 'info', allowed_servers: ['127.0.0.1', '127.0.0.1:3306'] }, null, 2)}\n`,
       '0640',
     );
-    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/credentials.env`, `${CONFIG}/defaults.json`]);
+    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/defaults.json`]);
     await c.shell(`mkdir -p ${WORK}/requests && cp ${SRC}/requests/*.json ${WORK}/requests/`);
 
     const cli = (args: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> =>

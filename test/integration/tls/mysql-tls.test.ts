@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
 import { makeConfigDir, type ConfigDir } from '../../support/config-dir.js';
 import { connectMongo, freshMongoDatabaseName } from '../../support/mongo.js';
+import { sourceTablesDdl } from '../../support/mysql.js';
 import { startTlsMariadb, type TlsMariadb } from '../../support/tls-mariadb.js';
 
 const user = 'dbp_tls_reader';
@@ -26,8 +27,7 @@ describe('MySQL over TLS', () => {
     await server.sql(`
       CREATE DATABASE \`${database}\`;
       USE \`${database}\`;
-      CREATE TABLE extraction_cycle (wave_counter BIGINT NOT NULL, monitory_name VARCHAR(128) NOT NULL, extraction_interval INT NOT NULL);
-      CREATE TABLE TL_measures (id BIGINT AUTO_INCREMENT PRIMARY KEY, wave_counter BIGINT NOT NULL, point_id VARCHAR(128) NOT NULL, point_value DOUBLE NULL);
+      ${sourceTablesDdl('TL_measures').join(';\n')};
       INSERT INTO extraction_cycle VALUES ${waves.map((w) => `(${w}, 'Extraction_1_dev_a', 300)`).join(', ')};
       INSERT INTO TL_measures (wave_counter, point_id, point_value) VALUES ${waves.map((w) => `(${w}, 'AHU-1.SupplyTemp', 13.5), (${w}, 'Zone-101.CO2', 600)`).join(', ')};
       CREATE USER '${user}'@'%' IDENTIFIED BY '${password}';
