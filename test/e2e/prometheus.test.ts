@@ -131,9 +131,17 @@ describe('Prometheus scraping the monitor', () => {
     expect(lag).toBeGreaterThanOrEqual(started - newestWave - 5);
     expect(lag).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) - newestWave + 5);
     expect(await one(`dbproxy_up{project="${names.syncing}"}`, (v) => v === 1)).toBe(1);
-    expect(await one(`dbproxy_up{project="${names.stopped}"}`, (v) => v === 0)).toBe(0);
-    const stoppedState = await prometheus!.query(`dbproxy_unit_state{project="${names.stopped}"} == 1`);
+    // Scrapes lag behind systemctl: wait until one taken after the stop shows the unit inactive.
+    const stoppedState = await waitFor(
+      `dbproxy_unit_state of ${names.stopped} inactive in Prometheus`,
+      async () => {
+        const states = await prometheus!.query(`dbproxy_unit_state{project="${names.stopped}"} == 1`);
+        return states.length === 1 && states[0]!.metric.state === 'inactive' ? states : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
     expect(stoppedState.map((s) => s.metric.state)).toEqual(['inactive']);
+    expect(await one(`dbproxy_up{project="${names.stopped}"}`, (v) => v === 0)).toBe(0);
     expect(
       await one(
         `dbproxy_info{project="${names.syncing}",server="127.0.0.1:3306",measures="TL_measures",unit="${await p.unitName(names.syncing)}"}`,

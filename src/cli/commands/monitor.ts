@@ -12,7 +12,7 @@ import { loadDefaults } from '../../config/load-defaults.js';
 import { gather } from '../../health/gather.js';
 import { LISTEN_EXPECTATION, parseListenAddress, type ListenAddress } from '../../health/listen-address.js';
 import { buildSamples } from '../../health/metrics.js';
-import { startMetricsServer, type MetricsServer } from '../../health/metrics-server.js';
+import type { MetricsServer } from '../../health/metrics-server.js';
 import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
 import { createLogger } from '../../logging/logger.js';
@@ -72,6 +72,8 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
       let metrics: MetricsServer | undefined;
       try {
         if (listen) {
+          // prom-client is loaded only by a monitor that serves metrics: every other command starts lighter.
+          const { startMetricsServer } = await import('../../health/metrics-server.js');
           metrics = await startMetricsServer({
             listen,
             snapshot: async () => buildSamples(await gather(configDir, stateDir)),
