@@ -1,14 +1,13 @@
 // Handles one request: validates it again, merges it over the private defaults, decides what it
 // does from what exists now (transaction/decide.ts) and runs that as a transaction behind a
 // journal (transaction/runner.ts). Every failure is a verdict; nothing is left half-done.
-import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadDefaults } from '../config/load-defaults.js';
 import { mergeConfig } from '../config/effective.js';
 import type { Defaults } from '../config/defaults-schema.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { projectDir, requestIdOf, stateLayout, type StateLayout } from '../intake/layout.js';
+import { projectDir, requestIdOf, stateLayout } from '../intake/layout.js';
 import { makeVerdict, type Outcome } from '../intake/verdict.js';
 import { isSafeIdentifier } from '../request/identifiers.js';
 import { parseJsonText } from '../request/json-text.js';
@@ -17,7 +16,9 @@ import { handleOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { unitNameIssue } from '../request/unit-name.js';
 import { projectUnitName } from '../systemd/escape.js';
 import type { Systemctl } from '../systemd/systemctl.js';
-import { realFiles, type FilePort } from './files.js';
+import { listProjects, realFiles, type FilePort } from './files.js';
+
+export { listProjects } from './files.js';
 import { PROJECT_STATE_FILE, parseProjectState, planProject, type ProjectPlan } from './project-files.js';
 import { PROJECT_REQUEST_FILE } from './project-files.js';
 import { droppedMonitoryNoteOfRequests } from '../sync/dropped.js';
@@ -209,17 +210,6 @@ export async function recoverInflight(ctx: ApplyContext): Promise<Recovered[]> {
   for (const unit of restored)
     ctx.logger.warn(`${unit} had a project folder but no drop-in: restored, enabled and started`);
   return results;
-}
-
-export async function listProjects(layout: StateLayout): Promise<string[]> {
-  try {
-    return (await readdir(layout.projects, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 /** The `database` of a request that failed validation, when it is at least a safe name. */

@@ -1,6 +1,6 @@
 // Small file operations the creator's transactions are built from, durable (file and folder
 // flushed) before they count, and the port the transaction runner performs them through.
-import { cp, lstat, mkdir, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { cp, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Flushes a folder, so that a rename or unlink in it survives a power cut. */
@@ -141,3 +141,15 @@ export const realFiles: FilePort = {
   removeTree,
   move,
 };
+
+/** The project folders under `layout.projects`, sorted; none when the folder is missing. */
+export async function listProjects(layout: { projects: string }): Promise<string[]> {
+  try {
+    return (await readdir(layout.projects, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}

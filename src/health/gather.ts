@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { credentialsPath, loadCredentials, type Credentials } from '../config/credentials.js';
 import type { Defaults } from '../config/defaults-schema.js';
 import { loadDefaults } from '../config/load-defaults.js';
-import { listProjects } from '../creator/apply.js';
+import { listProjects } from '../creator/files.js';
 import { PROJECT_REQUEST_FILE, PROJECT_STATE_FILE, parseProjectState } from '../creator/project-files.js';
 import { describeError } from '../errors.js';
 import { projectDir, stateLayout } from '../intake/layout.js';

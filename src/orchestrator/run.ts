@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { exists, move, readTextIfExists, removeFileIfExists, writeFileAtomic } from '../creator/files.js';
+import { exists, listProjects, move, readTextIfExists, removeFileIfExists, writeFileAtomic } from '../creator/files.js';
 import { PROJECT_STATE_FILE, parseProjectState } from '../creator/project-files.js';
 import { describeError } from '../errors.js';
 import { projectDir, type StateLayout } from '../intake/layout.js';
@@ -155,7 +155,7 @@ export async function runRemoval(
   if ('verdict' in observed) return observed;
   const hadFolder = await exists(projectDir(ctx.layout, database));
   if (observed.configHash === null && !hadFolder) {
-    const known = await listFolders(ctx.layout);
+    const known = await listProjects(ctx.layout);
     const reasons = [`there is no project ${database}; projects: ${known.length > 0 ? known.join(', ') : '(none)'}`];
     return { verdict: verdictOf(req, fields, 'rejected', reasons, null), commit: noop, abort: noop };
   }
@@ -291,15 +291,4 @@ export async function recoverOrchestrated(
     }
   }
   return results;
-}
-
-async function listFolders(layout: StateLayout): Promise<string[]> {
-  try {
-    return (await readdir(layout.projects, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { execa } from 'execa';
 import { loadDefaults } from '../../config/load-defaults.js';
-import { listProjects } from '../../creator/apply.js';
+import { listProjects } from '../../creator/files.js';
 import { UsageError } from '../../errors.js';
 import { projectDir, stateLayout, type StateLayout } from '../../intake/layout.js';
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../../request/identifiers.js';
