@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { defer } from './cleanup.ts';
-import { MEASURES_TABLE, connectRoot, pointIds, randomValue } from './dataset.ts';
+import { MEASURES_TABLE, connectRoot, createSourceTables, pointIds, randomValue } from './dataset.ts';
 
 export const BUILDING = {
   packages: [
@@ -61,22 +61,7 @@ export async function seedBuilding(timeFactor: number, now: number): Promise<Bui
   try {
     await connection.query(`CREATE DATABASE \`${database}\``);
     await connection.changeUser({ database });
-    await connection.query(
-      `CREATE TABLE extraction_cycle (
-         wave_counter BIGINT NOT NULL,
-         monitory_name VARCHAR(128) NOT NULL,
-         extraction_interval INT NOT NULL,
-         KEY (wave_counter),
-         KEY (monitory_name, wave_counter))`,
-    );
-    await connection.query(
-      `CREATE TABLE \`${MEASURES_TABLE}\` (
-         id BIGINT AUTO_INCREMENT PRIMARY KEY,
-         wave_counter BIGINT NOT NULL,
-         point_id VARCHAR(128) NOT NULL,
-         point_value DOUBLE NULL,
-         KEY (wave_counter))`,
-    );
+    await createSourceTables(connection);
     // Every package's waves over the retention, merged in time order as the extraction writes them.
     const span = BUILDING.retentionDays * 86_400 - 600;
     const waves: { wave: number; p: number }[] = [];

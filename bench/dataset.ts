@@ -57,6 +57,27 @@ export function connectRoot(database?: string) {
   return mysql.createConnection({ ...MYSQL, database, supportBigNumbers: true });
 }
 
+/** The source tables as the product expects them: both indexed on the wave counter, the cycle
+ * table also on (monitory name, wave counter); the measures table with an AUTO_INCREMENT id. */
+export async function createSourceTables(connection: Pick<mysql.Connection, 'query'>): Promise<void> {
+  await connection.query(
+    `CREATE TABLE extraction_cycle (
+       wave_counter BIGINT NOT NULL,
+       monitory_name VARCHAR(128) NOT NULL,
+       extraction_interval INT NOT NULL,
+       KEY (wave_counter),
+       KEY (monitory_name, wave_counter))`,
+  );
+  await connection.query(
+    `CREATE TABLE \`${MEASURES_TABLE}\` (
+       id BIGINT AUTO_INCREMENT PRIMARY KEY,
+       wave_counter BIGINT NOT NULL,
+       point_id VARCHAR(128) NOT NULL,
+       point_value DOUBLE NULL,
+       KEY (wave_counter))`,
+  );
+}
+
 export async function createDataset(shape: DatasetShape, nowSeconds: number): Promise<Dataset> {
   const started = performance.now();
   // One wave a minute per monitory; shorter when that would not fit in the retention.
@@ -83,22 +104,7 @@ export async function createDataset(shape: DatasetShape, nowSeconds: number): Pr
   try {
     await connection.query(`CREATE DATABASE \`${database}\``);
     await connection.changeUser({ database });
-    await connection.query(
-      `CREATE TABLE extraction_cycle (
-         wave_counter BIGINT NOT NULL,
-         monitory_name VARCHAR(128) NOT NULL,
-         extraction_interval INT NOT NULL,
-         KEY (wave_counter),
-         KEY (monitory_name, wave_counter))`,
-    );
-    await connection.query(
-      `CREATE TABLE \`${MEASURES_TABLE}\` (
-         id BIGINT AUTO_INCREMENT PRIMARY KEY,
-         wave_counter BIGINT NOT NULL,
-         point_id VARCHAR(128) NOT NULL,
-         point_value DOUBLE NULL,
-         KEY (wave_counter))`,
-    );
+    await createSourceTables(connection);
 
     // Cycle rows: small, multi-row INSERTs.
     const cycles: (string | number)[][] = [];
