@@ -259,7 +259,9 @@ describe('the creator on Kubernetes', () => {
       return d?.metadata?.annotations?.[HASH_ANNOTATION] !== previousHash;
     });
     await stopCreator('SIGKILL');
-    expect(existsSync(join(layout.inflight, 'kubernetes', `${DATABASE}.json`))).toBe(true);
+    // The same journal as under systemd, naming the orchestrator that wrote it.
+    const journal = JSON.parse(await readFile(join(layout.inflight, `${DATABASE}.json`), 'utf8')) as object;
+    expect(journal).toMatchObject({ version: 3, orchestrator: 'kubernetes', database: DATABASE });
     kubelet!.setPasses(() => true);
     await startCreator();
     const verdict = await verdictOf(id);
@@ -269,7 +271,7 @@ describe('the creator on Kubernetes', () => {
     expect(JSON.parse(configMap.data!['request.json']!)).toMatchObject({ sleep_time: 11 });
     expect(configMap.metadata!.annotations![HASH_ANNOTATION]).toBe(deployment.metadata!.annotations![HASH_ANNOTATION]);
     expect(deployment.status?.readyReplicas).toBe(1);
-    expect(await readdir(join(layout.inflight, 'kubernetes'))).toEqual([]);
+    expect((await readdir(layout.inflight)).filter((name) => name.endsWith('.json'))).toEqual([]);
   });
 
   it('shows the Deployment as the unit in db-proxy status', async () => {
