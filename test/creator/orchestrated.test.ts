@@ -9,14 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { handleRequest, recoverInflight, type ApplyContext } from '../../src/creator/apply.js';
+import { recoverInflight, type ApplyContext } from '../../src/creator/apply.js';
 import { writeFileAtomic } from '../../src/creator/files.js';
-import type { UnitStates } from '../../src/creator/unit-states.js';
 import { stateLayout, type StateLayout } from '../../src/intake/layout.js';
-import { createLogger } from '../../src/logging/logger.js';
 import type { Orchestrator, Prepared } from '../../src/orchestrator/port.js';
-import type { Systemctl } from '../../src/systemd/systemctl.js';
 import { EXAMPLE_REQUEST } from '../../src/request/template.js';
+import { contextWithoutSystemd, handleAsDaemon, makeStateFolders } from './support/no-systemd.js';
 
 type Memory = { hash: string | null };
 const DB = EXAMPLE_REQUEST.database;
@@ -83,43 +81,17 @@ beforeEach(async () => {
   layout = stateLayout(join(dir, 'state'));
   await mkdir(join(dir, 'config'));
   await writeFile(join(dir, 'config', 'defaults.json'), '{}\n');
-  for (const folder of [
-    layout.requests,
-    layout.processed,
-    layout.failed,
-    layout.projects,
-    layout.inflight,
-    layout.archive,
-  ]) {
-    await mkdir(folder, { recursive: true });
-  }
+  await makeStateFolders(layout);
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
 function ctxFor(orchestrator: Orchestrator<Prepared, Memory>): ApplyContext {
-  return {
-    stateDir: join(dir, 'state'),
-    configDir: join(dir, 'config'),
-    unitDir: join(dir, 'units'),
-    dropInTemplate: '',
-    // Never reached: the memory orchestrator stands in for systemd.
-    systemctl: {} as Systemctl,
-    reload: () => Promise.resolve(),
-    units: {} as UnitStates,
-    settleMs: 0,
-    logger: createLogger({ level: 'error', style: 'plain' }),
-    adapters: () => Promise.resolve(orchestrator as Orchestrator),
-  };
+  const dirs = { stateDir: join(dir, 'state'), configDir: join(dir, 'config'), unitDir: join(dir, 'units') };
+  return contextWithoutSystemd(dirs, { adapters: () => Promise.resolve(orchestrator as Orchestrator) });
 }
 
-/** Handles a request as the daemon does when its verdict is filed: the clean-up runs. */
 async function submit(orchestrator: Orchestrator<Prepared, Memory>, body: object) {
-  const path = join(layout.requests, `r${++counter}.json`);
-  const text = JSON.stringify(body);
-  await writeFile(path, text);
-  const handled = await handleRequest(ctxFor(orchestrator), path, text);
-  await handled.commit();
-  return handled.verdict;
+  return handleAsDaemon(ctxFor(orchestrator), join(layout.requests, `r${++counter}.json`), body);
 }
 
 describe('the creator over the orchestrator port', () => {
