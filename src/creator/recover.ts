@@ -87,6 +87,15 @@ export async function recoverJournals(host: Host, layout: StateLayout, options: 
     }
   }
   await sweepReserves(host, layout);
+  // Before one journal served every orchestrator, Kubernetes journals had a folder of their own.
+  const older = (await readdir(join(layout.inflight, 'kubernetes')).catch(() => [] as string[])).filter((name) =>
+    name.endsWith('.json'),
+  );
+  if (older.length > 0) {
+    host.logger.error(
+      `${join(layout.inflight, 'kubernetes')} holds requests an older creator left half-done (${older.join(', ')}); check those projects' ConfigMaps and Deployments by hand, submit them again, then remove the files`,
+    );
+  }
   return results;
 }
 

@@ -15,6 +15,7 @@ import { stateLayout, type StateLayout } from '../../src/intake/layout.js';
 import type { Orchestrator, Prepared } from '../../src/orchestrator/port.js';
 import { EXAMPLE_REQUEST } from '../../src/request/template.js';
 import { contextWithoutSystemd, handleAsDaemon, makeStateFolders } from './support/no-systemd.js';
+import { captureLogger } from './support/transaction-env.js';
 
 type Memory = { hash: string | null };
 const DB = EXAMPLE_REQUEST.database;
@@ -175,5 +176,18 @@ describe('recovery over the orchestrator port', () => {
     expect(results).toEqual([{ database: DB, request_id: 'r', result: 'rolled back' }]);
     expect(memory.running.hash).toBeNull();
     expect(memory.calls).toEqual(['restore null']);
+  });
+
+  it('names the journals an older creator left in inflight/kubernetes/ instead of skipping them silently', async () => {
+    const memory = memoryOrchestrator(() => true);
+    await writeFileAtomic(join(layout.inflight, 'kubernetes', `${DB}.json`), '{}');
+    const lines: string[] = [];
+    const ctx = { ...ctxFor(memory.orchestrator), logger: captureLogger(lines) };
+    expect(await recoverInflight(ctx)).toEqual([]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^error: .*inflight/kubernetes holds requests an older creator left half-done \\(${DB}\\.json\\)`),
+      ),
+    ]);
   });
 });
