@@ -2,13 +2,12 @@
 // "synced": a script or an operator must not take an interrupted run for a complete one. What it
 // wrote is kept, and the next run completes the pivot.
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
 import { asPlain, countDocuments, expectedPivot, generateDataset, readCollections } from '../../support/dataset.js';
-import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
+import { seededSyncProject } from '../../support/sync-project.js';
 
 describe('sync --once interrupted', () => {
-  let project: SyncProject;
   const now = Math.floor(Date.now() / 1000);
   const kept = ['Extraction_1_dev_a', 'Extraction_2_dev_a'];
   const data = generateDataset({
@@ -19,19 +18,11 @@ describe('sync --once interrupted', () => {
     monitories: kept.map((name) => ({ name, interval: 300 })),
     seed: 11,
   });
-
-  beforeAll(async () => {
-    // Small chunks: the cycle is long enough to be stopped in its middle.
-    project = await createSyncProject({ mongoUrl: inject('mongoUrl'), defaults: { sync: { waves_per_query: 2 } } });
-    await project.source.insertCycles(data.cycles);
-    await project.source.insertMeasures(data.measures);
-  });
-
-  afterAll(async () => {
-    await project?.cleanup();
-  });
+  // Small chunks: the cycle is long enough to be stopped in its middle.
+  const syncProject = seededSyncProject(data, { sync: { waves_per_query: 2 } });
 
   it('exits 75 without "synced"; the next run completes the pivot', async () => {
+    const project = syncProject();
     const want = expectedPivot(data, {
       database: project.source.name,
       measures: project.source.measuresTable,
