@@ -105,13 +105,13 @@ export function planProject(
   return { ...plan, files: projectFolderFiles(request, effective, state) };
 }
 
-/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
 /** Shown in the unit's Description= (systemctl status, journal): the first names, then a count. */
 export function describeMonitories(names: readonly string[], shown = 5): string {
   if (names.length <= shown) return names.join(', ');
   return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
+/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
 export function renderDropIn(
   request: Request,
   unitPrefix: string,
