@@ -53,12 +53,12 @@ export async function recoverJournals(host: Host, layout: StateLayout, options: 
   const results: Recovered[] = [];
   const quarantine = async (path: string, database: string, problem: string): Promise<void> => {
     const target = await quarantineJournal(host.files, path);
+    // Only a systemd project can be recovered from what its folder shows (its drop-in follows the folder).
+    const fromFolder = isSafeIdentifier(database) && options.current === 'systemd';
     host.logger.error(
-      `the journal ${path} is unreadable: ${problem}; moved it to ${target} and recovered ${database} from its folder and drop-in`,
+      `the journal ${path} is unreadable: ${problem}; moved it to ${target} and ${fromFolder ? `recovered ${database} from its folder and drop-in` : `left ${database} as it is: check it by hand`}`,
     );
-    if (isSafeIdentifier(database) && options.current === 'systemd') {
-      await recoverFromFolder(host, layout, options, database);
-    }
+    if (fromFolder) await recoverFromFolder(host, layout, options, database);
     results.push({ database, request_id: '?', result: 'quarantined' });
   };
   for (const entry of await readJournals(host.files, layout.inflight)) {
