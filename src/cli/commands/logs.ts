@@ -73,7 +73,13 @@ export function registerLogs(program: Command): void {
     .option('--since <time>', 'as journalctl takes it: "1 hour ago", "2026-11-23 10:00", "today"')
     // Kept as text: it goes to journalctl as given, once known to be a count.
     .option('-n, --lines <n>', 'the last n lines', (text: string) => String(nonNegativeInteger(text)))
-    .addHelpText('after', '\nExit codes: those of journalctl; 2 wrong usage (an unknown option, a bad value).')
+    .addHelpText(
+      'after',
+      `
+The journal of system units is readable by root and the members of systemd-journal (or adm):
+an operator (db-proxy-operators) needs that group too; the journal holds no secret.
+Exit codes: those of journalctl; 2 wrong usage (an unknown option, a bad value).`,
+    )
     .action(
       async (
         database: string,
