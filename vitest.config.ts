@@ -1,5 +1,5 @@
 // Test projects: fast unit tests of pure code, and integration tests against real MariaDB and a
-// MongoDB-compatible server (e2e tests in test/e2e/ get their own project later).
+// MongoDB-compatible server, and end-to-end tests under a real systemd (test/e2e/).
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const minutes = 60_000;
@@ -17,6 +17,9 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, 'test/integration/**', 'test/e2e/**'],
           // The CLI tests run dist/: built once per run, before the suites.
           globalSetup: [BUILD],
+          // The CLI tests start node processes, several per test: on a loaded 2-core machine one
+          // such test took over vitest's default 5 s. A hang still fails, after 30 s.
+          testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },
