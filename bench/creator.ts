@@ -8,7 +8,7 @@
 //   3. 50 requests dropped at once → 50 units active, and the creator's peak memory (VmHWM).
 // Exit code 0 when every target passes, 3 when one is missed, 1 when the run itself failed.
 // Run with tsx: it reuses the end-to-end tests' container support (test/e2e/support).
-import { installInContainer, type Installed } from '../test/e2e/support/installed.js';
+import { e2eRequest, installInContainer, type Installed } from '../test/e2e/support/installed.js';
 import { startMongoServer } from '../test/support/mongo-server.js';
 import { createSourceDatabase, type SourceDatabase } from '../test/support/mysql.js';
 import { creatorTargets, median, renderCreatorReport, type CreatorFigures } from './creator-report.ts';
@@ -23,18 +23,9 @@ const log = (message: string): void => {
   process.stderr.write(`[bench:creator ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 };
 
-function requestFor(database: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    wave_counter_threshold: Math.floor(Date.now() / 1000) - 86_400,
-    delete_old_value: 1,
-    monitory_name_kept: ['Extraction_1'],
-    measures: 'TL_measures',
-    database,
-    server: '127.0.0.1:3306',
-    sleep_time: 5,
-    ...overrides,
-  };
-}
+/** The building's request: one package, every 5 s. */
+const requestFor = (database: string, overrides: Record<string, unknown> = {}): Record<string, unknown> =>
+  e2eRequest(database, { monitory_name_kept: ['Extraction_1'], sleep_time: 5, ...overrides });
 
 /** Milliseconds a shell script takes inside the container, timed there (no exec overhead). */
 async function timedInside(product: Installed, script: string): Promise<{ ms: number; out: string }> {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropMongoDatabase } from '../support/mongo.js';
 import { createSourceDatabase, type SourceDatabase } from '../support/mysql.js';
-import { SRC, STATE, WORK, installInContainer, type Installed } from './support/installed.js';
+import { SRC, STATE, WORK, e2eRequest, installInContainer, type Installed } from './support/installed.js';
 
 const CANARY = `canary-${Math.random().toString(16).slice(2, 10)}`;
 
@@ -37,15 +37,7 @@ describe('the drop folder under a real systemd', () => {
       timeoutMs: 60_000,
     });
 
-  const request = {
-    wave_counter_threshold: 0,
-    delete_old_value: 1,
-    monitory_name_kept: ['Extraction_1_dev_a'],
-    measures: 'TL_measures',
-    database,
-    server: '127.0.0.1:3306',
-    sleep_time: 1,
-  };
+  const request = e2eRequest(database, { wave_counter_threshold: 0 });
 
   async function submitValid(timeoutSeconds: number): Promise<Record<string, unknown>> {
     await product.container.writeFile(`${WORK}/requests/request.json`, JSON.stringify(request));

@@ -6,7 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SourceDatabase } from '../support/mysql.js';
-import { CONFIG, SRC, STATE, installInContainer, seedSourceDatabase, type Installed } from './support/installed.js';
+import {
+  CONFIG,
+  SRC,
+  STATE,
+  e2eRequest,
+  installInContainer,
+  seedSourceDatabase,
+  type Installed,
+} from './support/installed.js';
 
 const now = Math.floor(Date.now() / 1000);
 const suffix = randomBytes(3).toString('hex');
@@ -16,15 +24,7 @@ const OPERATOR = 'dbp-olga';
 const LEGACY = 'dbp-lars';
 const SECRETS = [`${CONFIG}/credentials.env`, `${CONFIG}/mongo.env`, `${CONFIG}/credentials.d/default.env`];
 
-const request = {
-  wave_counter_threshold: now - 86_400,
-  delete_old_value: 1,
-  monitory_name_kept: ['Extraction_1_dev_a'],
-  measures: 'TL_measures',
-  database,
-  server: '127.0.0.1:3306',
-  sleep_time: 2,
-};
+const request = e2eRequest(database, { sleep_time: 2 });
 
 describe('operators without secrets under a real systemd', () => {
   let product: Installed;

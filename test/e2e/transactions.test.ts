@@ -7,22 +7,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropMongoDatabase } from '../support/mongo.js';
 import { createSourceDatabase, type SourceDatabase } from '../support/mysql.js';
-import { CONFIG, SRC, STATE, WORK, installInContainer, type Installed } from './support/installed.js';
+import { CONFIG, SRC, STATE, WORK, e2eRequest, installInContainer, type Installed } from './support/installed.js';
 
-const now = Math.floor(Date.now() / 1000);
-
-function requestFor(database: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    wave_counter_threshold: now - 86_400,
-    delete_old_value: 1,
-    monitory_name_kept: ['Extraction_1_dev_a'],
-    measures: 'TL_measures',
-    database,
-    server: '127.0.0.1:3306',
-    sleep_time: 1,
-    ...overrides,
-  };
-}
+const requestFor = e2eRequest;
 
 describe('transactions under a real systemd', () => {
   const mongoUrl = inject('mongoUrl');

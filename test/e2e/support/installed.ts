@@ -203,3 +203,17 @@ async function dropMysqlUser(user: string): Promise<void> {
     await root.end();
   }
 }
+
+/** A request for one of the test databases, as an operator would write it; `overrides` change fields. */
+export function e2eRequest(database: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    wave_counter_threshold: Math.floor(Date.now() / 1000) - 86_400,
+    delete_old_value: 1,
+    monitory_name_kept: ['Extraction_1_dev_a'],
+    measures: 'TL_measures',
+    database,
+    server: '127.0.0.1:3306',
+    sleep_time: 1,
+    ...overrides,
+  };
+}
