@@ -204,10 +204,13 @@ async function dropMysqlUser(user: string): Promise<void> {
   }
 }
 
+/** Fixed once: the same request submitted twice must be the same request (`unchanged`). */
+const E2E_THRESHOLD = Math.floor(Date.now() / 1000) - 86_400;
+
 /** A request for one of the test databases, as an operator would write it; `overrides` change fields. */
 export function e2eRequest(database: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    wave_counter_threshold: Math.floor(Date.now() / 1000) - 86_400,
+    wave_counter_threshold: E2E_THRESHOLD,
     delete_old_value: 1,
     monitory_name_kept: ['Extraction_1_dev_a'],
     measures: 'TL_measures',
