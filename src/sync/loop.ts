@@ -63,6 +63,7 @@ export function logCycle(logger: Logger, report: CycleReport, withStages = false
     deleted: report.deleted,
     checked: report.checked,
     differed: report.differed,
+    touched: report.touched,
     last_wave: report.lastWave ?? undefined,
     lag_s: report.lagSeconds ?? undefined,
     ms: report.ms,

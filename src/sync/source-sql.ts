@@ -42,6 +42,10 @@ export function sourceSql(s: SourceSchema, measures: string) {
     digests: (waves: number) =>
       `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${mWave} IN (${slots(waves)}) GROUP BY ${mWave}`,
     crcProbe: () => `SELECT CRC32(?)`,
+    changeMax: (column: string) => `SELECT MAX(${q(column)}) FROM ${q(measures)}`,
+    changeDigests: (column: string) =>
+      `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${q(column)} > ? AND ${q(column)} <= ? ` +
+      `GROUP BY ${mWave}`,
     cycleIndexes: () =>
       'SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS ' +
       'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX',
