@@ -166,7 +166,7 @@ export async function runSteady(
         baselineRev: options.baselineRev,
         minutes: options.minutes,
       },
-      await loadExpectation(dirname(dirname(candidateCli))),
+      await loadExpectation(dirname(dirname(candidateCli)), options.changeColumn),
     );
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
