@@ -13,12 +13,13 @@ export interface Shutdown {
 export function onShutdown(onForce: () => void, graceSeconds = 8): Shutdown {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const handler = (): void => {
+  // The signal's name is the abort reason, so that what stopped the work can be said.
+  const handler = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       onForce();
       return;
     }
-    controller.abort();
+    controller.abort(name);
     timer = setTimeout(onForce, graceSeconds * 1000);
     timer.unref();
   };

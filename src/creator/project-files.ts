@@ -82,6 +82,12 @@ export function planProject(
 }
 
 /** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
+/** Shown in the unit's Description= (systemctl status, journal): the first names, then a count. */
+export function describeMonitories(names: readonly string[], shown = 5): string {
+  if (names.length <= shown) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
 export function renderDropIn(
   request: Request,
   unitPrefix: string,
@@ -92,7 +98,7 @@ export function renderDropIn(
   return renderTemplate(dropInTemplate, {
     database: request.database,
     measures: request.measures,
-    monitories: request.monitory_name_kept.join(', '),
+    monitories: describeMonitories(request.monitory_name_kept),
     server: request.server,
     syslogIdentifier: `${unitPrefix}-${request.database}`,
     configHash,

@@ -12,6 +12,12 @@ export const SafeIdentifierSchema = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
   .refine(isSafeIdentifier, { error: SAFE_IDENTIFIER_EXPECTATION });
 
+/**
+ * A building has a handful of extraction packages; the bound keeps a request (and the unit's
+ * Description=, the verdict and the log lines that list them) small whatever a file holds.
+ */
+export const MAX_MONITORY_NAMES = 200;
+
 const thresholdExpectation = 'a whole number of unix seconds, 0 or more (not milliseconds)';
 
 export const RequestSchema = z.strictObject({
@@ -31,6 +37,7 @@ export const RequestSchema = z.strictObject({
   monitory_name_kept: z
     .array(SafeIdentifierSchema, { error: 'a list of extraction package names' })
     .min(1, { error: 'at least one extraction package name' })
+    .max(MAX_MONITORY_NAMES, { error: `at most ${MAX_MONITORY_NAMES} extraction package names` })
     .refine((names) => new Set(names).size === names.length, { error: 'a list without repeated names' })
     .describe('The extraction packages (monitory names) to sync.'),
   measures: SafeIdentifierSchema.describe('The measures table to read, e.g. TL_measures.'),

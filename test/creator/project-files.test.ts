@@ -49,6 +49,16 @@ describe('planProject', () => {
     expect(named.configHash).not.toBe(plan.configHash);
   });
 
+  it("keeps the unit's Description= short however many packages a request names", () => {
+    const names = Array.from({ length: 200 }, (_, i) => `Extraction_${i}_dev_a`);
+    const many = { ...EXAMPLE_REQUEST, monitory_name_kept: names };
+    const description = /^Description=.*$/m.exec(planProject(many, effective(many), template, 'req-3', at).dropIn)?.[0];
+    expect(description).toBe(
+      'Description=db-proxy sync of TOR-BGO-150KingW (TL_measures: Extraction_0_dev_a, Extraction_1_dev_a, ' +
+        'Extraction_2_dev_a, Extraction_3_dev_a, Extraction_4_dev_a and 195 more) from mysql.example.internal',
+    );
+  });
+
   it('writes the request, the effective configuration (no secrets) and the state', () => {
     expect(Object.keys(plan.files).sort()).toEqual(['effective.json', 'project.json', 'request.json']);
     expect(JSON.parse(plan.files['request.json']!)).toEqual(EXAMPLE_REQUEST);

@@ -1,5 +1,6 @@
 // 50 requests for 50 databases dropped at once into an installed db-proxy under a real systemd:
-// every unit becomes active and the creator's memory stays under 200 MB. Prints how long it took.
+// every unit becomes active and the creator's memory stays under 200 MB. Prints how long it took
+// (the time is held against its target by `npm run bench:creator`, not here).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropMongoDatabase } from '../support/mongo.js';
 import { createSourceDatabase, type SourceDatabase } from '../support/mysql.js';
@@ -83,7 +84,7 @@ describe('50 requests at once', () => {
     const hwm =
       Number((await c.exec(['awk', '/^VmHWM/ {print $2}', `/proc/${creatorPid}/status`])).stdout.trim()) * 1024;
     console.log(
-      `${PROJECTS} requests dropped at once → ${PROJECTS} units active in ${(activeMs / 1000).toFixed(1)} s (target ≤ 60 s); ` +
+      `${PROJECTS} requests dropped at once → ${PROJECTS} units active in ${(activeMs / 1000).toFixed(1)} s (its target is held by npm run bench:creator); ` +
         `creator peak RSS ${(hwm / MB).toFixed(1)} MB (VmHWM; sampled peak ${(peakSampled / MB).toFixed(1)} MB; bound < 200 MB)`,
     );
     expect((await product.show('db-proxy-creator.service', 'MainPID')).MainPID).toBe(creatorPid);

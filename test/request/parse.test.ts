@@ -1,6 +1,7 @@
 // parseRequestText/parseRequestValue: good requests pass; every rejection rule gives one line naming field, value and expectation.
 import { describe, it, expect } from 'vitest';
 import { parseRequestText, parseRequestValue } from '../../src/request/parse.js';
+import { MAX_MONITORY_NAMES } from '../../src/request/schema.js';
 import { EXAMPLE_REQUEST, renderTemplate } from '../../src/request/template.js';
 
 /** The request of the spec, as an operator would write it. */
@@ -145,6 +146,14 @@ describe('monitory_name_kept', () => {
       '["A","B","A"] (array)',
       'a list without repeated names',
     );
+  });
+
+  it('rejects more names than a building has packages, naming the limit', () => {
+    const names = Array.from({ length: MAX_MONITORY_NAMES + 1 }, (_, i) => `pkg_${i}`);
+    const issues = issuesFor({ monitory_name_kept: names });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^monitory_name_kept: got .*; expected at most 200 extraction package names$/);
+    expect(accepts({ monitory_name_kept: names.slice(0, MAX_MONITORY_NAMES) })).toBe(true);
   });
 
   it('names the position of an unsafe element', () => {

@@ -3,7 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { makeConfigDir, type ConfigDir } from './config-dir.js';
+import type { Dataset } from './dataset.js';
 import { connectMongo, freshMongoDatabaseName } from './mongo.js';
 import { createSourceDatabase, type SourceDatabase } from './mysql.js';
 
@@ -76,4 +78,24 @@ export async function createSyncProject(options: SyncProjectOptions): Promise<Sy
   };
   await project.writeRequest(project.request);
   return project;
+}
+
+/**
+ * For a describe block: a sync project whose source holds `data`, made before its tests and
+ * removed after them. Returns the project's getter (valid inside the tests).
+ */
+export function seededSyncProject(data: Dataset, defaults?: Record<string, unknown>): () => SyncProject {
+  let project: SyncProject | undefined;
+  beforeAll(async () => {
+    project = await createSyncProject({ mongoUrl: inject('mongoUrl'), defaults });
+    await project.source.insertCycles(data.cycles);
+    await project.source.insertMeasures(data.measures);
+  });
+  afterAll(async () => {
+    await project?.cleanup();
+  });
+  return () => {
+    if (!project) throw new Error('the sync project is made in beforeAll: use it inside a test');
+    return project;
+  };
 }

@@ -7,6 +7,9 @@ import { readRequestFile } from '../../request/read.js';
 import { globalOptions } from '../options.js';
 import { onShutdown } from '../shutdown.js';
 
+/** `sync --once` stopped by a signal before its cycle finished (EX_TEMPFAIL: run it again). */
+export const EXIT_INTERRUPTED = 75;
+
 export function registerSync(program: Command): void {
   program
     .command('sync')
@@ -29,7 +32,8 @@ at any age are then found by runs of --once that far apart.
 Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
 is logged and retried with a capped exponential backoff.
 Exit codes: 0 ok; 1 MySQL or MongoDB failed (--once); 2 wrong usage (an unknown option, a bad
-value); 78 invalid request, defaults or credentials.`,
+value); 75 --once stopped by SIGTERM/SIGINT before its cycle finished (what it wrote is kept);
+78 invalid request, defaults or credentials.`,
     )
     .action(async (file: string, options: { once?: boolean; reconcile?: boolean }, command: Command) => {
       const { configDir } = globalOptions(command);
@@ -45,9 +49,12 @@ value); 78 invalid request, defaults or credentials.`,
       ]);
       const logger = createLogger({ level: project.config.logLevel }).child({ project: request.database });
       const { source, sink } = connectProject(project);
+      // A loop stopped by a signal has done its job (exit 0, as systemd expects); a --once run
+      // stopped in its cycle has not, and says so (75: run it again).
+      const stoppedCode = options.once ? EXIT_INTERRUPTED : ExitCode.ok;
       const shutdown = onShutdown(() => {
         logger.warn('stopping without waiting for the current batch');
-        process.exit(ExitCode.ok);
+        process.exit(stoppedCode);
       });
       try {
         if (options.once) {
@@ -59,6 +66,14 @@ value); 78 invalid request, defaults or credentials.`,
             reconcile: options.reconcile === true,
           });
           logCycle(logger, report, project.config.debug || project.config.logLevel === 'debug');
+          if (report.aborted || shutdown.signal.aborted) {
+            process.stderr.write(
+              `db-proxy: the sync of ${request.database} was stopped by ${String(shutdown.signal.reason)} before its cycle ` +
+                `finished: ${report.documents} document(s) written and kept; run it again to complete it\n`,
+            );
+            process.exitCode = EXIT_INTERRUPTED;
+            return;
+          }
           process.stdout.write(
             `synced ${request.database}: ${report.documents} document(s) written, ${report.deleted} deleted, ` +
               `${report.rows} row(s) read, ${report.checked} wave(s) checked, ${report.differed} differed, last wave ${report.lastWave ?? 'none'}, ${report.ms} ms\n`,

@@ -1,7 +1,7 @@
 // A sync killed with SIGKILL at random moments of a large backfill, restarted each time: it still
 // converges, with nothing duplicated or lost.
 import type { Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../../support/cli.js';
 import {
   asPlain,
@@ -11,7 +11,7 @@ import {
   readCollections,
   seededRandom,
 } from '../../support/dataset.js';
-import { createSyncProject, type SyncProject } from '../../support/sync-project.js';
+import { seededSyncProject } from '../../support/sync-project.js';
 
 /** Documents in the pivot collections of `database`, counted without reading them. */
 async function pivotDocuments(db: Db, database: string): Promise<number> {
@@ -22,7 +22,6 @@ async function pivotDocuments(db: Db, database: string): Promise<number> {
 }
 
 describe('sync killed during a backfill', () => {
-  let project: SyncProject;
   const now = Math.floor(Date.now() / 1000);
   const data = generateDataset({
     now,
@@ -36,21 +35,11 @@ describe('sync killed during a backfill', () => {
     seed: 7,
   });
 
-  beforeAll(async () => {
-    project = await createSyncProject({
-      mongoUrl: inject('mongoUrl'),
-      // Small chunks: many checkpoints on the way, so kills land between and inside them.
-      defaults: { sync: { waves_per_query: 4, rescan_window_seconds: 3600 } },
-    });
-    await project.source.insertCycles(data.cycles);
-    await project.source.insertMeasures(data.measures);
-  });
-
-  afterAll(async () => {
-    await project?.cleanup();
-  });
+  // Small chunks: many checkpoints on the way, so kills land between and inside them.
+  const syncProject = seededSyncProject(data, { sync: { waves_per_query: 4, rescan_window_seconds: 3600 } });
 
   it('converges after repeated kill -9 and restart', async () => {
+    const project = syncProject();
     const want = expectedPivot(data, {
       database: project.source.name,
       measures: project.source.measuresTable,
@@ -102,7 +91,6 @@ describe('sync killed during a backfill', () => {
 });
 
 describe('sync killed during a reconcile pass', () => {
-  let project: SyncProject;
   const now = Math.floor(Date.now() / 1000);
   const data = generateDataset({
     now,
@@ -115,17 +103,10 @@ describe('sync killed during a reconcile pass', () => {
     seed: 11,
   });
 
-  beforeAll(async () => {
-    project = await createSyncProject({ mongoUrl: inject('mongoUrl'), defaults: { sync: { waves_per_query: 2 } } });
-    await project.source.insertCycles(data.cycles);
-    await project.source.insertMeasures(data.measures);
-  });
-
-  afterAll(async () => {
-    await project?.cleanup();
-  });
+  const syncProject = seededSyncProject(data, { sync: { waves_per_query: 2 } });
 
   it('converges when killed with SIGKILL half-way through rewriting the waves that differ', async () => {
+    const project = syncProject();
     expect((await runCli(project.syncArgs('--once'))).exitCode).toBe(0);
     // Every wave differs now: the reconcile rewrites all of them, chunk by chunk.
     await project.source.connection.query(
