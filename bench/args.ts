@@ -10,6 +10,8 @@ export interface SteadyOptions {
   baselineRev: string;
   /** The candidate is told to use TL_measures.id as source.measure_change_column. */
   changeColumn: boolean;
+  /** Merged into the candidate's defaults.json (--defaults); the baseline keeps its defaults. */
+  candidateDefaults?: Record<string, unknown>;
 }
 
 export interface BenchOptions {
@@ -180,7 +182,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     (options as unknown as Record<string, number>)[key] = value;
   }
   if (options.monitories > 100) throw new UsageError('--monitories: at most 100');
-  if (wantSteady) options.steady = steady;
+  if (wantSteady) options.steady = { ...steady, candidateDefaults: options.defaults };
   return options;
 }
 

@@ -30,13 +30,17 @@ export interface Expectation {
  * With a change column (`changeColumn`), the schedule keeps only its sweep, and the settled range
  * reads each row once more (one row per wave touched): one more read per row.
  */
-export async function loadExpectation(distDir: string, changeColumn = false): Promise<Expectation> {
+export async function loadExpectation(
+  distDir: string,
+  changeColumn = false,
+  candidateDefaults: Record<string, unknown> = {},
+): Promise<Expectation> {
   const schedule = join(distDir, 'sync', 'schedule.js');
   const defaults = join(distDir, 'config', 'defaults-schema.js');
   if (existsSync(schedule) && existsSync(defaults)) {
     const { expectedChecksPerWave } = (await import(pathToFileURL(schedule).href)) as ScheduleModule;
     const { DefaultsSchema } = (await import(pathToFileURL(defaults).href)) as DefaultsModule;
-    const sync = DefaultsSchema.parse({}).sync;
+    const sync = DefaultsSchema.parse(candidateDefaults).sync;
     return {
       checksPerWave: (retention, sleepTime, cycleSeconds) =>
         expectedChecksPerWave(

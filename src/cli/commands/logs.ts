@@ -1,7 +1,6 @@
 // `db-proxy logs <database>`: the project's journal, through journalctl.
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { execa } from 'execa';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { listProjects } from '../../creator/files.js';
 import { UsageError } from '../../errors.js';
@@ -88,6 +87,8 @@ export function registerLogs(program: Command): void {
         const unit = projectUnitName(defaults.unit_prefix, database);
         const unknown = await unknownProjectNote(stateLayout(stateDir, defaults.projects_dir), database, unit);
         if (unknown) process.stderr.write(`db-proxy: ${unknown}\n`);
+        // Loaded here: the worker, which shares this entry point, never needs execa.
+        const { execa } = await import('execa');
         const result = await execa('journalctl', journalctlArgs(unit, flags), { stdio: 'inherit', reject: false });
         process.exitCode = result.exitCode ?? 1;
       },
