@@ -67,6 +67,11 @@ dev_env_nspawn() {
   scripts/e2e/ensure-systemd-container.sh
 }
 
+dev_env_podman() {
+  say "ensuring podman and the base image for the worker image's test (built once)"
+  scripts/ensure-podman.sh >/dev/null
+}
+
 dev_env_prometheus() {
   say "ensuring Prometheus (Debian's prometheus: prometheus and promtool)"
   scripts/ensure-prometheus.sh

@@ -4,6 +4,7 @@ import { LISTEN_EXPECTATION, parseListenAddress } from '../health/listen-address
 import { SAFE_IDENTIFIER_EXPECTATION, isSafeIdentifier } from '../request/identifiers.js';
 import { SERVER_EXPECTATION, parseServer } from '../request/server.js';
 import { MysqlSectionSchema } from './mysql-servers.js';
+import { WorkerResourcesSchema } from './worker-resources.js';
 
 const identifier = z
   .string({ error: SAFE_IDENTIFIER_EXPECTATION })
@@ -126,6 +127,7 @@ export const KubernetesSettingsSchema = z.strictObject(
       120,
       'How long a new or changed worker may take to become ready before the change is rolled back.',
     ),
+    worker_resources: WorkerResourcesSchema,
   },
   { error: 'an object of Kubernetes settings' },
 );

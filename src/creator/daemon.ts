@@ -20,7 +20,6 @@ import {
   type Handled,
 } from './apply.js';
 import { exists, move } from './files.js';
-import { recoverOnKubernetes } from '../orchestrator/kubernetes/handle.js';
 import { KeyedQueue } from './queue.js';
 
 export interface CreatorOptions {
@@ -59,7 +58,7 @@ export async function startCreator(options: CreatorOptions): Promise<Creator> {
     throw new Error(`the drop folder ${layout.requests} is missing; run install.sh: ${describeError(error)}`);
   });
 
-  for (const recovered of [...(await recoverInflight(ctx)), ...(await recoverOnKubernetes(ctx))]) {
+  for (const recovered of await recoverInflight(ctx)) {
     logger.warn(`request ${recovered.request_id} for ${recovered.database} was interrupted; ${recovered.result}`, {
       project: recovered.database,
     });

@@ -42,6 +42,50 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The hash of a systemd project: its effective configuration and the drop-in template. */
+export function systemdConfigHash(effective: EffectiveConfig, dropInTemplate: string): string {
+  return createHash('sha256')
+    .update(canonicalJson(effective))
+    .update('\0')
+    .update(dropInTemplate)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The files of a project folder, whatever runs its worker: the request, the merged configuration, the record. */
+export function projectFolderFiles(
+  request: Request,
+  effective: EffectiveConfig,
+  state: ProjectState,
+): Record<string, string> {
+  return {
+    [PROJECT_REQUEST_FILE]: `${JSON.stringify(request, null, 2)}\n`,
+    [PROJECT_EFFECTIVE_FILE]: `${JSON.stringify(effective, null, 2)}\n`,
+    [PROJECT_STATE_FILE]: `${JSON.stringify(state, null, 2)}\n`,
+  };
+}
+
+/** A systemd project's unit, hash and drop-in: what its unit runs. */
+export function planDropIn(
+  request: Request,
+  effective: EffectiveConfig,
+  dropInTemplate: string,
+  configDir: string = DEFAULT_CONFIG_DIR,
+): Omit<ProjectPlan, 'files'> {
+  const configHash = systemdConfigHash(effective, dropInTemplate);
+  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate, {
+    configDir,
+    mysqlCredentials: effective.mysql.credentials ?? DEFAULT_CREDENTIALS_NAME,
+  });
+  return {
+    database: request.database,
+    unit: projectUnitName(effective.unitPrefix, request.database),
+    configHash,
+    dropIn,
+  };
+}
+
+/** Everything the creator lays out for a systemd project: the drop-in and the project folder. */
 export function planProject(
   request: Request,
   effective: EffectiveConfig,
@@ -50,44 +94,24 @@ export function planProject(
   now: Date = new Date(),
   configDir: string = DEFAULT_CONFIG_DIR,
 ): ProjectPlan {
-  const unit = projectUnitName(effective.unitPrefix, request.database);
-  const configHash = createHash('sha256')
-    .update(canonicalJson(effective))
-    .update('\0')
-    .update(dropInTemplate)
-    .digest('hex')
-    .slice(0, 16);
-  const dropIn = renderDropIn(request, effective.unitPrefix, configHash, dropInTemplate, {
-    configDir,
-    mysqlCredentials: effective.mysql.credentials ?? DEFAULT_CREDENTIALS_NAME,
-  });
+  const plan = planDropIn(request, effective, dropInTemplate, configDir);
   const state: ProjectState = {
     database: request.database,
-    unit,
-    config_hash: configHash,
+    unit: plan.unit,
+    config_hash: plan.configHash,
     request_id: requestId,
     applied_at: now.toISOString(),
   };
-  return {
-    database: request.database,
-    unit,
-    configHash,
-    dropIn,
-    files: {
-      [PROJECT_REQUEST_FILE]: `${JSON.stringify(request, null, 2)}\n`,
-      [PROJECT_EFFECTIVE_FILE]: `${JSON.stringify(effective, null, 2)}\n`,
-      [PROJECT_STATE_FILE]: `${JSON.stringify(state, null, 2)}\n`,
-    },
-  };
+  return { ...plan, files: projectFolderFiles(request, effective, state) };
 }
 
-/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
 /** Shown in the unit's Description= (systemctl status, journal): the first names, then a count. */
 export function describeMonitories(names: readonly string[], shown = 5): string {
   if (names.length <= shown) return names.join(', ');
   return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
+/** The drop-in of a project; also re-rendered from a project folder when its drop-in is gone (after a reinstall). */
 export function renderDropIn(
   request: Request,
   unitPrefix: string,

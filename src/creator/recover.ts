@@ -1,6 +1,7 @@
-// On start: finish or roll back what a killed creator left in inflight/, recover a project whose
-// journal is unreadable from its folder and drop-in, and give every project folder whose drop-in
-// is gone (after `install.sh --uninstall` and a reinstall) its unit back, enabled and started.
+// On start: finish or roll back what a killed creator left in inflight/ (each journal through the
+// orchestrator that wrote it), recover a systemd project whose journal is unreadable from its
+// folder and drop-in, and give every project folder whose drop-in is gone (after
+// `install.sh --uninstall` and a reinstall) its unit back, enabled and started.
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DEFAULT_CONFIG_DIR } from '../config/paths.js';
@@ -18,9 +19,12 @@ import {
   parseProjectState,
   renderDropIn,
 } from './project-files.js';
-import { commitTransaction, rollBack } from './transaction/runner.js';
-import { pathsOf, type Host } from './transaction/host.js';
+import type { Orchestrator } from '../orchestrator/port.js';
+import type { SystemdHost } from '../orchestrator/systemd/adapter.js';
+import { commitTransaction, rollBackJournal } from './transaction/runner.js';
 import { quarantineJournal, readJournals } from './transaction/journal.js';
+
+type Host = SystemdHost;
 
 export interface Recovered {
   database: string;
@@ -39,37 +43,74 @@ export interface RecoverOptions {
   unitOf: (database: string) => string;
   /** Where the secrets a drop-in loads live; default /etc/db-proxy. */
   configDir?: string;
+  /** The orchestrator defaults.json names now: a project without a readable journal is recovered with it. */
+  current: Orchestrator['kind'];
+  /** The adapter that finishes or rolls back a journal it wrote. */
+  orchestratorOf: (kind: Orchestrator['kind']) => Promise<Orchestrator>;
 }
 
 export async function recoverJournals(host: Host, layout: StateLayout, options: RecoverOptions): Promise<Recovered[]> {
   const results: Recovered[] = [];
+  const quarantine = async (path: string, database: string, problem: string): Promise<void> => {
+    const target = await quarantineJournal(host.files, path);
+    // Only a systemd project can be recovered from what its folder shows (its drop-in follows the folder).
+    const fromFolder = isSafeIdentifier(database) && options.current === 'systemd';
+    host.logger.error(
+      `the journal ${path} is unreadable: ${problem}; moved it to ${target} and ${fromFolder ? `recovered ${database} from its folder and drop-in` : `left ${database} as it is: check it by hand`}`,
+    );
+    if (fromFolder) await recoverFromFolder(host, layout, options, database);
+    results.push({ database, request_id: '?', result: 'quarantined' });
+  };
   for (const entry of await readJournals(host.files, layout.inflight)) {
     if (!entry.ok) {
-      const target = await quarantineJournal(host.files, entry.path);
-      const database = entry.name.slice(0, -'.json'.length);
-      host.logger.error(
-        `the journal ${entry.path} is unreadable: ${entry.problem}; moved it to ${target} and recovered ${database} from its folder and drop-in`,
-      );
-      if (isSafeIdentifier(database)) await recoverFromFolder(host, layout, options, database);
-      results.push({ database, request_id: '?', result: 'quarantined' });
+      await quarantine(entry.path, entry.name.slice(0, -'.json'.length), entry.problem);
+      continue;
+    }
+    const orchestrator = await adapterOrLog(host, options, entry.journal.orchestrator);
+    if (!orchestrator) continue;
+    if (!orchestrator.previousSchema.safeParse(entry.journal.previous).success) {
+      await quarantine(entry.path, entry.journal.database, `its ${orchestrator.kind} state is not readable`);
       continue;
     }
     const journal = entry.journal;
     const journalLayout = { ...layout, projects: journal.projects_dir };
+    const tx = { files: host.files, logger: host.logger, orchestrator };
     if (await host.files.exists(join(layout.processed, verdictFileName(journal.request_id)))) {
-      await commitTransaction(host, journalLayout, journal);
+      await commitTransaction(tx, journalLayout, journal);
       if (await host.files.exists(journal.request_file)) {
         await host.files.move(journal.request_file, join(layout.processed, basename(journal.request_file)));
       }
       results.push({ database: journal.database, request_id: journal.request_id, result: 'finished' });
     } else {
-      const ctx = { host, journal, paths: pathsOf(journalLayout, journal), next: undefined };
-      await rollBack(ctx, journal.steps);
+      await rollBackJournal(tx, journalLayout, journal);
       results.push({ database: journal.database, request_id: journal.request_id, result: 'rolled back' });
     }
   }
   await sweepReserves(host, layout);
+  // Before one journal served every orchestrator, Kubernetes journals had a folder of their own.
+  const older = (await readdir(join(layout.inflight, 'kubernetes')).catch(() => [] as string[])).filter((name) =>
+    name.endsWith('.json'),
+  );
+  if (older.length > 0) {
+    host.logger.error(
+      `${join(layout.inflight, 'kubernetes')} holds requests an older creator left half-done (${older.join(', ')}); check those projects' ConfigMaps and Deployments by hand, submit them again, then remove the files`,
+    );
+  }
   return results;
+}
+
+/** The adapter of a journal; when it cannot be had (no Kubernetes settings any more), the journal waits. */
+async function adapterOrLog(
+  host: Host,
+  options: RecoverOptions,
+  kind: Orchestrator['kind'],
+): Promise<Orchestrator | undefined> {
+  try {
+    return await options.orchestratorOf(kind);
+  } catch (error) {
+    host.logger.error(`a request interrupted on ${kind} cannot be finished or rolled back: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 /**

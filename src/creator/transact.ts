@@ -1,14 +1,12 @@
 // Runs a decision about one request: a verdict at once, or a transaction whose success, failure
 // and roll-back become the verdict, with the clean-up the daemon runs once the verdict is on disk.
-import { join } from 'node:path';
 import type { StateLayout } from '../intake/layout.js';
 import type { Outcome, Verdict } from '../intake/verdict.js';
-import { DROP_IN_FILE } from './project-files.js';
-import type { Decision, Existing } from './transaction/decide.js';
+import type { Observed, WorkerState } from '../orchestrator/port.js';
+import type { Decision } from './transaction/decide.js';
 import type { Host, NextConfig } from './transaction/host.js';
 import type { Journal } from './transaction/journal.js';
 import { abortTransaction, commitTransaction, releaseReserves, runTransaction } from './transaction/runner.js';
-import { isRunning, type UnitSnapshot } from './unit-states.js';
 
 export interface Handled {
   verdict: Verdict;
@@ -19,97 +17,72 @@ export interface Handled {
 }
 
 export type Fields = { database: string | null; unit: string | null; action: 'sync' | 'remove' | null };
-export type MakeVerdict = (
-  outcome: Outcome,
-  fields: Fields & { reasons: string[] },
-  snapshot?: UnitSnapshot,
-) => Verdict;
+export type MakeVerdict = (outcome: Outcome, fields: Fields & { reasons: string[] }, worker?: WorkerState) => Verdict;
 export const noop = (): Promise<void> => Promise.resolve();
-
-export interface Observed {
-  existing: Existing;
-  snapshot: UnitSnapshot;
-}
-
-/** What exists now: the folder, the drop-in, the unit's enabled and active states. */
-export async function observe(
-  host: Host,
-  unitDir: string,
-  dir: string,
-  unit: string,
-  configHash: string | undefined,
-): Promise<Observed> {
-  const dropIn = await host.files.readTextIfExists(join(unitDir, `${unit}.d`, DROP_IN_FILE));
-  const snapshot = await host.units.snapshot(unit);
-  const existing: Existing = {
-    hasFolder: await host.files.exists(dir),
-    configHash,
-    dropIn,
-    enabled: await host.systemctl.isEnabled(unit),
-    running: isRunning(snapshot),
-  };
-  return { existing, snapshot };
-}
 
 export interface Change {
   file: string;
   requestId: string;
   fields: { database: string; unit: string; action: 'sync' | 'remove' };
   decision: Decision;
-  previous: Observed;
+  hadFolder: boolean;
+  observed: Observed<unknown>;
   next: NextConfig | undefined;
 }
 
 export async function transact(
   host: Host,
   layout: StateLayout,
-  unitDir: string,
   change: Change,
   verdict: MakeVerdict,
 ): Promise<Handled> {
-  const { decision, fields, previous } = change;
+  const { decision, fields, observed } = change;
   if (decision.kind === 'verdict') {
     return {
-      verdict: verdict(decision.outcome, { ...fields, reasons: decision.reasons }, previous.snapshot),
+      verdict: verdict(decision.outcome, { ...fields, reasons: decision.reasons }, observed.state),
       commit: noop,
       abort: noop,
     };
   }
   const journal: Journal = {
-    version: 2,
+    version: 3,
+    orchestrator: host.orchestrator.kind,
     request_id: change.requestId,
     request_file: change.file,
     action: decision.action,
     database: fields.database,
-    unit: fields.unit,
-    unit_dir: unitDir,
+    worker: fields.unit,
     projects_dir: layout.projects,
-    previous: {
-      had_project: previous.existing.hasFolder,
-      drop_in: previous.existing.dropIn ?? null,
-      enabled: previous.existing.enabled,
-      active: previous.existing.running,
-      invocation: previous.snapshot.InvocationID,
-    },
+    had_folder: change.hadFolder,
+    previous: observed.previous,
     steps: decision.steps,
     started_at: new Date().toISOString(),
   };
   const result = await runTransaction(host, layout, journal, change.next);
   if (!result.ok) {
     return {
-      verdict: verdict(result.outcome, { ...fields, reasons: result.reasons }, result.snapshot),
+      verdict: verdict(result.outcome, { ...fields, reasons: result.reasons }, result.worker),
       commit: () => releaseReserves(host, layout, journal),
       abort: () => releaseReserves(host, layout, journal),
     };
   }
   const reasons =
     decision.action === 'start'
-      ? [`the configuration is unchanged; the unit was ${previous.snapshot.ActiveState}, so it was started again`]
-      : [];
+      ? [`the configuration is unchanged; the unit was ${observed.state.activeState}, so it was started again`]
+      : decision.action === 'record'
+        ? ['the configuration is the same as the running one; its project folder was laid out again']
+        : [];
   // Only for the verdict: a failure to look must not turn an applied change into a "nothing was changed".
-  const snapshot = result.snapshot ?? (await host.units.snapshot(fields.unit).catch(() => undefined));
+  const worker =
+    result.worker ??
+    (decision.action === 'record'
+      ? observed.state
+      : await host.orchestrator
+          .observe(fields.database)
+          .then((now) => now.state)
+          .catch(() => undefined));
   return {
-    verdict: verdict(decision.outcome, { ...fields, reasons }, snapshot),
+    verdict: verdict(decision.outcome, { ...fields, reasons }, worker),
     commit: () => commitTransaction(host, layout, journal),
     abort: async () => {
       const lines = await abortTransaction(host, layout, journal);

@@ -2,7 +2,7 @@
 // and the project is recovered from what its folder and drop-in show; a full disk stops a change
 // before it starts, because the verdict's space is reserved first.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -136,5 +136,52 @@ describe('a project folder without its drop-in (install.sh --uninstall, then ins
     expect(await e.world(DB)).toEqual(before);
     expect(e.logs.some((line) => line.includes('restored, enabled and started'))).toBe(true);
     expect((await e.submit(requestFor(DB))).verdict?.outcome).toBe('unchanged');
+  });
+});
+
+describe('a journal of the creator before the orchestrator port (version 2)', () => {
+  it('is rolled back as this version would: the previous folder, drop-in and worker are back', async () => {
+    const e = await env();
+    await e.submit(requestFor(DB));
+    const before = await e.world(DB);
+    await crashAt(e, requestFor(DB), requestFor(DB, { sleep_time: 9 }), 'restart');
+    const journal = JSON.parse(await readFile(join(e.layout.inflight, `${DB}.json`), 'utf8')) as {
+      request_id: string;
+      request_file: string;
+      database: string;
+      worker: string;
+      projects_dir: string;
+      had_folder: boolean;
+      previous: { unit: string; drop_in: string | null; enabled: boolean; active: boolean; invocation: string };
+      started_at: string;
+    };
+    const { unit, ...previous } = journal.previous;
+    const v2 = {
+      version: 2,
+      request_id: journal.request_id,
+      request_file: journal.request_file,
+      action: 'sync',
+      database: journal.database,
+      unit,
+      unit_dir: e.unitDir,
+      projects_dir: journal.projects_dir,
+      previous: { had_project: journal.had_folder, ...previous },
+      steps: [
+        'reserve-verdict',
+        'hold-unit',
+        'stage-folder',
+        'swap-folder',
+        'write-drop-in',
+        'daemon-reload',
+        'enable',
+        'restart',
+        'await-ready',
+      ],
+      started_at: journal.started_at,
+    };
+    await writeFile(join(e.layout.inflight, `${DB}.json`), JSON.stringify(v2));
+    await e.recover();
+    expect(await e.world(DB)).toEqual(before);
+    expect(await e.leftovers()).toEqual([]);
   });
 });

@@ -41,8 +41,8 @@ export function kubeBinaries(): { apiserver: string; controllerManager: string; 
 export interface KubeCluster {
   server: string;
   dir: string;
-  /** A kubeconfig file for the admin (system:masters) or the creator's user. */
-  kubeconfig: { admin: string; creator: string };
+  /** A kubeconfig file for the admin (system:masters), the creator's user, and each extra user. */
+  kubeconfig: { admin: string; creator: string; users: Record<string, string> };
   /** Starts kube-controller-manager (deployment and replicaset controllers). */
   startControllers(): Promise<void>;
   stop(): Promise<void>;
@@ -123,7 +123,15 @@ function kubeconfigText(server: string, user: string, token: string, caFile: str
   });
 }
 
-export async function startKubeCluster(): Promise<KubeCluster> {
+/** Static-token users besides the admin and the creator's (bound to nothing until a test binds them). */
+export interface KubeClusterOptions {
+  users?: readonly string[];
+}
+
+const tokenOf = (user: string): string => `${user}-token-for-tests`;
+
+export async function startKubeCluster(options: KubeClusterOptions = {}): Promise<KubeCluster> {
+  const users = options.users ?? [];
   const binaries = kubeBinaries();
   const dir = await mkdtemp(join(tmpdir(), 'dbp-kube-'));
   const processes: Running[] = [];
@@ -139,7 +147,11 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     await writeFile(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     await writeFile(
       join(dir, 'tokens.csv'),
-      `${ADMIN_TOKEN},admin,admin,system:masters\n${CREATOR_TOKEN},${CREATOR_USER},${CREATOR_USER}\n`,
+      [
+        `${ADMIN_TOKEN},admin,admin,system:masters`,
+        `${CREATOR_TOKEN},${CREATOR_USER},${CREATOR_USER}`,
+        ...users.map((user) => `${tokenOf(user)},${user},${user}`),
+      ].join('\n') + '\n',
       { mode: 0o600 },
     );
     const [kinePort, kineMetrics, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -191,9 +203,16 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     });
     // The serving certificate kube-apiserver generated for itself (with its CA) in --cert-dir.
     const caFile = join(dir, 'certs', 'apiserver.crt');
-    const kubeconfig = { admin: join(dir, 'admin.kubeconfig'), creator: join(dir, 'creator.kubeconfig') };
+    const kubeconfig = {
+      admin: join(dir, 'admin.kubeconfig'),
+      creator: join(dir, 'creator.kubeconfig'),
+      users: Object.fromEntries(users.map((user) => [user, join(dir, `${user}.kubeconfig`)])),
+    };
     await writeFile(kubeconfig.admin, kubeconfigText(server, 'admin', ADMIN_TOKEN, caFile), { mode: 0o600 });
     await writeFile(kubeconfig.creator, kubeconfigText(server, CREATOR_USER, CREATOR_TOKEN, caFile), { mode: 0o600 });
+    for (const user of users) {
+      await writeFile(kubeconfig.users[user]!, kubeconfigText(server, user, tokenOf(user), caFile), { mode: 0o600 });
+    }
     return {
       server,
       dir,

@@ -1,4 +1,5 @@
-// `db-proxy logs <database>`: the project's journal, through journalctl.
+// `db-proxy logs <database>`: the project's journal, through journalctl; with the Kubernetes backend
+// the kubectl command that shows its worker's log (logs-kubernetes.ts).
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { loadDefaults } from '../../config/load-defaults.js';
@@ -10,6 +11,7 @@ import { closestKey } from '../../request/suggest.js';
 import { projectUnitName } from '../../systemd/escape.js';
 import { nonNegativeInteger } from '../option-values.js';
 import { globalOptions } from '../options.js';
+import { kubectlLogs } from './logs-kubernetes.js';
 
 const PRIORITIES = [
   'emerg',
@@ -65,14 +67,20 @@ async function unknownProjectNote(layout: StateLayout, database: string, unit: s
 export function registerLogs(program: Command): void {
   program
     .command('logs')
-    .description("a project's journal (journalctl -u <its unit>)")
+    .description("a project's journal (journalctl -u <its unit>); on Kubernetes, the kubectl logs command to use")
     .argument('<database>', 'the project')
     .option('-f, --follow', 'keep printing new lines')
     .addOption(new Option('-p, --priority <priority>', 'only this priority and more urgent').choices(PRIORITIES))
     .option('--since <time>', 'as journalctl takes it: "1 hour ago", "2026-11-23 10:00", "today"')
     // Kept as text: it goes to journalctl as given, once known to be a count.
     .option('-n, --lines <n>', 'the last n lines', (text: string) => String(nonNegativeInteger(text)))
-    .addHelpText('after', '\nExit codes: those of journalctl; 2 wrong usage (an unknown option, a bad value).')
+    .addHelpText(
+      'after',
+      '\nWith "orchestrator": "kubernetes" the worker logs to its pod, which only kubectl (through the kubelet)\n' +
+        'reads: logs prints the command to run, `kubectl -n <namespace> logs deployment/<name>` with -f and\n' +
+        '--tail, on stdout, and exits 1, having shown no log.\n' +
+        '\nExit codes: those of journalctl; 1 on Kubernetes (see above); 2 wrong usage (an unknown option, a bad value).',
+    )
     .action(
       async (
         database: string,
@@ -84,6 +92,20 @@ export function registerLogs(program: Command): void {
         }
         const { configDir, stateDir } = globalOptions(command);
         const defaults = await loadDefaults(configDir);
+        if (defaults.orchestrator === 'kubernetes') {
+          const { command: kubectl, notes } = kubectlLogs(
+            defaults.kubernetes?.namespace ?? 'db-proxy',
+            database,
+            flags,
+          );
+          process.stderr.write(
+            `db-proxy: with the Kubernetes backend the worker of ${database} logs to its pod, not to the journal; show it with:\n`,
+          );
+          for (const note of notes) process.stderr.write(`db-proxy: ${note}\n`);
+          process.stdout.write(`${kubectl.join(' ')}\n`);
+          process.exitCode = 1;
+          return;
+        }
         const unit = projectUnitName(defaults.unit_prefix, database);
         const unknown = await unknownProjectNote(stateLayout(stateDir, defaults.projects_dir), database, unit);
         if (unknown) process.stderr.write(`db-proxy: ${unknown}\n`);

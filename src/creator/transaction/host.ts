@@ -1,26 +1,18 @@
-// The ports a transaction works through, and where its files are: the project folder, its
-// staging and previous copies, the drop-in, and the space reserved for the verdict.
+// What a transaction works through — the file operations, the log and the orchestrator's adapter —
+// and where its files are: the project folder, its staging, previous and removed copies, and the
+// space reserved for the verdict.
 import { join } from 'node:path';
 import type { StateLayout } from '../../intake/layout.js';
 import { verdictReservePath } from '../../intake/verdict.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Systemctl } from '../../systemd/systemctl.js';
+import type { Orchestrator, Prepared } from '../../orchestrator/port.js';
 import type { FilePort } from '../files.js';
-import { DROP_IN_FILE } from '../project-files.js';
-import type { UnitStates } from '../unit-states.js';
 import type { Journal } from './journal.js';
 
 export interface Host {
   files: FilePort;
-  systemctl: Systemctl;
-  /** daemon-reload, shared by requests handled at the same time. */
-  reload: () => Promise<void>;
-  units: UnitStates;
-  /** How long a started worker that says it waits for its databases has to report READY. */
-  settleMs: number;
-  /** How long a worker that has said nothing yet (still booting, on a loaded host) is waited for. */
-  bootMs: number;
   logger: Logger;
+  orchestrator: Orchestrator;
 }
 
 /** Bytes reserved for a verdict before anything changes (a verdict is a few KiB at most). */
@@ -32,29 +24,29 @@ export interface Paths {
   previous: string;
   /** A removed project's folder, until the verdict is on disk and it moves to archive/. */
   removed: string;
-  dropInDir: string;
-  dropIn: string;
   /** One reserved file in processed/ and one in failed/: the verdict goes to one of them. */
   reserves: string[];
   inflight: string;
 }
 
-export function pathsOf(layout: StateLayout, journal: Journal): Paths {
-  const dropInDir = join(journal.unit_dir, `${journal.unit}.d`);
+export function pathsOf(
+  layout: StateLayout,
+  journal: Pick<Journal, 'projects_dir' | 'database' | 'request_id'>,
+): Paths {
   return {
     dir: join(journal.projects_dir, journal.database),
     staging: join(journal.projects_dir, `.staging-${journal.database}`),
     previous: join(journal.projects_dir, `.previous-${journal.database}`),
     removed: join(journal.projects_dir, `.removed-${journal.database}`),
-    dropInDir,
-    dropIn: join(dropInDir, DROP_IN_FILE),
     reserves: [layout.processed, layout.failed].map((dir) => verdictReservePath(dir, journal.request_id)),
     inflight: layout.inflight,
   };
 }
 
-/** The new configuration a sync installs (absent for a start or a removal). */
+/** The new configuration a sync installs (absent for a removal, and in recovery). */
 export interface NextConfig {
+  /** The project folder's files. */
   files: Record<string, string>;
-  dropIn: string;
+  /** What the orchestrator's prepare() made of the request. */
+  prepared: Prepared;
 }

@@ -1,25 +1,36 @@
-// The journal of a request under way (<state>/inflight/<database>.json): what existed before and
-// which steps were planned, written durably before anything changes, so a roll-back after a
-// failure or a crash puts exactly that back. An unreadable journal is quarantined, never fatal.
+// The journal of a request under way (<state>/inflight/<database>.json): which orchestrator, what
+// existed before and which steps were planned, written durably before anything changes, so a
+// roll-back after a failure or a crash puts exactly that back. An unreadable journal is
+// quarantined, never fatal; one of the previous version (systemd only) is read as this one.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isSafeIdentifier } from '../../request/identifiers.js';
 import type { FilePort } from '../files.js';
-import { STEP_KINDS } from './decide.js';
-
-/** What the project looked like before the request: the roll-back target. */
-export const PreviousSchema = z.object({
-  had_project: z.boolean(),
-  drop_in: z.string().nullable(),
-  enabled: z.boolean(),
-  active: z.boolean(),
-  /** The invocation that ran before: a unit still running it was never touched and is left alone. */
-  invocation: z.string(),
-});
-export type Previous = z.infer<typeof PreviousSchema>;
+import { STEP_KINDS, type StepKind } from './decide.js';
 
 export const JournalSchema = z.object({
+  version: z.literal(3),
+  orchestrator: z.enum(['systemd', 'kubernetes']),
+  request_id: z.string(),
+  request_file: z.string(),
+  action: z.enum(['sync', 'start', 'record', 'remove']),
+  database: z.string().refine(isSafeIdentifier),
+  /** The worker as the verdict names it. */
+  worker: z.string().min(1),
+  projects_dir: z.string().min(1),
+  had_folder: z.boolean(),
+  /** The orchestrator's previous state, read with its adapter's schema. */
+  previous: z.unknown(),
+  steps: z.array(z.enum(STEP_KINDS)),
+  started_at: z.string(),
+});
+
+/** What the creator is in the middle of, written before it changes anything. */
+export type Journal = z.infer<typeof JournalSchema>;
+
+/** The journal of the creator before the orchestrator port: systemd's own steps. */
+const V2Schema = z.object({
   version: z.literal(2),
   request_id: z.string(),
   request_file: z.string(),
@@ -28,13 +39,52 @@ export const JournalSchema = z.object({
   unit: z.string().min(1),
   unit_dir: z.string().min(1),
   projects_dir: z.string().min(1),
-  previous: PreviousSchema,
-  steps: z.array(z.enum(STEP_KINDS)),
+  previous: z.object({
+    had_project: z.boolean(),
+    drop_in: z.string().nullable(),
+    enabled: z.boolean(),
+    active: z.boolean(),
+    invocation: z.string(),
+  }),
+  steps: z.array(z.string()),
   started_at: z.string(),
 });
 
-/** What the creator is in the middle of, written before it changes anything. */
-export type Journal = z.infer<typeof JournalSchema>;
+/** Its steps as this version's: the unit's own steps are the orchestrator's activate or deactivate. */
+const V2_STEPS: Record<string, StepKind> = {
+  'reserve-verdict': 'reserve-verdict',
+  'hold-unit': 'hold',
+  'stage-folder': 'stage-folder',
+  'swap-folder': 'swap-folder',
+  'write-drop-in': 'activate',
+  enable: 'activate',
+  start: 'activate',
+  restart: 'activate',
+  'await-ready': 'await-ready',
+  'disable-stop': 'deactivate',
+  'remove-drop-in': 'deactivate',
+  'daemon-reload': 'hold',
+  'retire-folder': 'retire-folder',
+};
+
+function fromV2(v2: z.infer<typeof V2Schema>): Journal {
+  const steps = [...new Set(v2.steps.map((step) => V2_STEPS[step]).filter((step) => step !== undefined))];
+  const { had_project, ...previous } = v2.previous;
+  return {
+    version: 3,
+    orchestrator: 'systemd',
+    request_id: v2.request_id,
+    request_file: v2.request_file,
+    action: v2.action,
+    database: v2.database,
+    worker: v2.unit,
+    projects_dir: v2.projects_dir,
+    had_folder: had_project,
+    previous: { unit: v2.unit, ...previous },
+    steps: STEP_KINDS.filter((kind) => steps.includes(kind)),
+    started_at: v2.started_at,
+  };
+}
 
 export function journalPath(inflight: string, database: string): string {
   return join(inflight, `${database}.json`);
@@ -46,6 +96,11 @@ export async function writeJournal(files: FilePort, inflight: string, journal: J
 
 export type JournalEntry =
   { ok: true; path: string; journal: Journal } | { ok: false; path: string; name: string; problem: string };
+
+function issueOf(error: z.ZodError): string {
+  const first = error.issues[0];
+  return first ? `${first.path.join('.') || 'top level'}: ${first.message}` : 'invalid';
+}
 
 /** Every journal in inflight/, parsed; a truncated or invalid one is reported, not thrown. */
 export async function readJournals(files: FilePort, inflight: string): Promise<JournalEntry[]> {
@@ -68,16 +123,10 @@ export async function readJournals(files: FilePort, inflight: string): Promise<J
       continue;
     }
     const parsed = JournalSchema.safeParse(value);
+    const old = parsed.success ? undefined : V2Schema.safeParse(value);
     if (parsed.success) entries.push({ ok: true, path, journal: parsed.data });
-    else {
-      const first = parsed.error.issues[0];
-      entries.push({
-        ok: false,
-        path,
-        name,
-        problem: `not a journal of this version (${first ? `${first.path.join('.') || 'top level'}: ${first.message}` : 'invalid'})`,
-      });
-    }
+    else if (old?.success) entries.push({ ok: true, path, journal: fromV2(old.data) });
+    else entries.push({ ok: false, path, name, problem: `not a journal of this version (${issueOf(parsed.error)})` });
   }
   return entries;
 }

@@ -3,15 +3,21 @@
 // only place that knows about crashes: recovery (recover.ts) compensates from the journal.
 import { describeError } from '../../errors.js';
 import type { StateLayout } from '../../intake/layout.js';
-import type { UnitSnapshot } from '../unit-states.js';
+import type { WorkerState } from '../../orchestrator/port.js';
 import type { StepKind } from './decide.js';
 import { pathsOf, type Host, type NextConfig } from './host.js';
 import { journalPath, writeJournal, type Journal } from './journal.js';
 import { StepFailure, compensate, perform, type StepContext } from './steps.js';
 
 export type RunResult =
-  | { ok: true; snapshot: UnitSnapshot | undefined }
-  | { ok: false; outcome: 'failed' | 'rejected'; reasons: string[]; snapshot: UnitSnapshot | undefined };
+  | { ok: true; worker: WorkerState | undefined }
+  | { ok: false; outcome: 'failed' | 'rejected'; reasons: string[]; worker: WorkerState | undefined };
+
+function contextOf(host: Host, layout: StateLayout, journal: Journal, next: NextConfig | undefined): StepContext {
+  // The journal was written by this orchestrator's adapter: its schema reads the previous state back.
+  const previous: unknown = host.orchestrator.previousSchema.parse(journal.previous);
+  return { host, journal, previous, paths: pathsOf(layout, journal), next };
+}
 
 export async function runTransaction(
   host: Host,
@@ -19,7 +25,7 @@ export async function runTransaction(
   journal: Journal,
   next: NextConfig | undefined,
 ): Promise<RunResult> {
-  const ctx: StepContext = { host, journal, paths: pathsOf(layout, journal), next };
+  const ctx = contextOf(host, layout, journal, next);
   try {
     await writeJournal(host.files, layout.inflight, journal);
   } catch (error) {
@@ -28,13 +34,13 @@ export async function runTransaction(
       ok: false,
       outcome: 'failed',
       reasons: [`nothing was changed: the journal cannot be written: ${describeError(error)}`],
-      snapshot: undefined,
+      worker: undefined,
     };
   }
-  let snapshot: UnitSnapshot | undefined;
+  let worker: WorkerState | undefined;
   for (const [index, kind] of journal.steps.entries()) {
     try {
-      snapshot = (await perform(kind, ctx)) ?? snapshot;
+      worker = (await perform(kind, ctx)) ?? worker;
     } catch (error) {
       const failure = error instanceof StepFailure ? error : undefined;
       // The reserved space stays until the verdict of the failure is written (commit releases it).
@@ -45,10 +51,10 @@ export async function runTransaction(
         kind === 'reserve-verdict'
           ? [`nothing was changed: there is no room for the verdict: ${describeError(error)}`, ...rolledBack.slice(1)]
           : [...(failure?.reasons ?? [`${kind} failed: ${describeError(error)}`]), ...rolledBack];
-      return { ok: false, outcome: failure?.outcome ?? 'failed', reasons, snapshot: failure?.snapshot };
+      return { ok: false, outcome: failure?.outcome ?? 'failed', reasons, worker: failure?.worker };
     }
   }
-  return { ok: true, snapshot };
+  return { ok: true, worker };
 }
 
 /**
@@ -69,19 +75,18 @@ export async function rollBack(ctx: StepContext, steps: readonly StepKind[]): Pr
   if (lines.length === 0) {
     await ctx.host.files.removeFileIfExists(journalPath(ctx.paths.inflight, ctx.journal.database));
   }
-  lines.unshift(summary(ctx.journal));
+  const { journal, previous } = ctx;
+  lines.unshift(
+    steps.includes('hold')
+      ? ctx.host.orchestrator.rolledBack(journal.database, previous, journal.had_folder)
+      : `rolled back: ${journal.worker} was left as it was`,
+  );
   return lines;
 }
 
-function summary(journal: Journal): string {
-  const { previous, unit, database } = journal;
-  if (!previous.had_project && previous.drop_in === null) {
-    return `rolled back: no unit and no folder were left for ${database}`;
-  }
-  const state = previous.active
-    ? 'running as before'
-    : `not running, as before${previous.enabled ? '' : ', and disabled, as before'}`;
-  return `rolled back: ${unit} has its previous configuration, ${state}`;
+/** Recovery: compensates every planned step of a journal a killed creator left. */
+export async function rollBackJournal(host: Host, layout: StateLayout, journal: Journal): Promise<string[]> {
+  return rollBack(contextOf(host, layout, journal, undefined), journal.steps);
 }
 
 /** The verdict is on disk: drop what a roll-back would have needed; a removed project's folder is archived. */
@@ -105,6 +110,5 @@ export async function releaseReserves(host: Host, layout: StateLayout, journal: 
 
 /** Puts everything back after a success whose verdict could not be written. */
 export async function abortTransaction(host: Host, layout: StateLayout, journal: Journal): Promise<string[]> {
-  const ctx: StepContext = { host, journal, paths: pathsOf(layout, journal), next: undefined };
-  return rollBack(ctx, journal.steps);
+  return rollBackJournal(host, layout, journal);
 }

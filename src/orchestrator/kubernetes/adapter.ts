@@ -1,5 +1,5 @@
 // The orchestrator port on Kubernetes: per project a ConfigMap and a Deployment, applied with
-// server-side apply; readiness from the Deployment's status; the previous state is the objects
+// server-side apply; readiness from the Deployment's rollout; the previous state is the objects
 // as they were, re-applied on restore.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
@@ -81,32 +81,49 @@ export function kubernetesOrchestrator(
         manifests,
       };
     },
+    refusal: () => undefined,
     async observe(database: string): Promise<Observed<KubernetesPrevious>> {
       const ref = refs(database);
       const [configMap, deployment] = await Promise.all([
         client.read<V1ConfigMap>(ref.configMap),
         client.read<V1Deployment>(ref.deployment),
       ]);
-      const deploymentHash = deployment?.metadata?.annotations?.[HASH_ANNOTATION];
-      const configMapHash = configMap?.metadata?.annotations?.[HASH_ANNOTATION];
       return {
-        configHash: deploymentHash ?? configMapHash ?? null,
-        complete: deploymentHash !== undefined && deploymentHash === configMapHash,
+        exists: configMap !== undefined || deployment !== undefined,
+        // The Deployment controller keeps its worker running: there is nothing for the creator to start.
+        running: deployment !== undefined,
         state: workerStateOf(deployment),
         previous: { configMap: applicable(configMap), deployment: applicable(deployment) },
       };
+    },
+    isCurrent(prepared, observed): boolean {
+      // Both objects, of this hash: one deleted or edited by hand is applied again.
+      const { configMap, deployment } = observed.previous;
+      const hashOf = (object: KubernetesPrevious['configMap']): unknown =>
+        (object?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[HASH_ANNOTATION];
+      return hashOf(configMap) === prepared.configHash && hashOf(deployment) === prepared.configHash;
     },
     async activate(prepared: KubernetesPrepared): Promise<void> {
       // The ConfigMap first: the new pod reads it when it starts.
       await client.apply(prepared.manifests.configMap);
       await client.apply(prepared.manifests.deployment);
     },
+    // restore() applies the previous objects at once; Recreate stops the new pod before the old one starts.
+    withdraw: () => Promise.resolve(),
     async awaitReady(prepared: KubernetesPrepared): Promise<Readiness> {
       const deadline = Date.now() + settings.ready_timeout_seconds * 1000;
       const ref = refs(prepared.database).deployment;
       for (;;) {
-        const readiness = rolloutOf(await client.read<V1Deployment>(ref), prepared.configHash);
-        if (readiness.state !== 'pending' || Date.now() >= deadline) return readiness;
+        const rollout = rolloutOf(await client.read<V1Deployment>(ref), prepared.configHash);
+        if (rollout.state === 'ready') return { state: 'ready', worker: rollout.worker };
+        if (rollout.state === 'failed' || Date.now() >= deadline) {
+          const what = rollout.state === 'failed' ? 'failed' : 'did not become ready in time';
+          return {
+            state: 'failed',
+            worker: rollout.worker,
+            reasons: [`the worker ${prepared.worker} ${what}: ${rollout.worker.detail}`],
+          };
+        }
         await sleep(options.pollMs ?? 500);
       }
     },
@@ -117,6 +134,11 @@ export function kubernetesOrchestrator(
       else await client.remove(ref.configMap);
       if (previous.deployment) await client.apply(previous.deployment);
       else await client.remove(ref.deployment);
+    },
+    rolledBack(database: string, previous: KubernetesPrevious): string {
+      return previous.deployment
+        ? `rolled back: ${workerName(database)} runs the previous configuration`
+        : `rolled back: nothing was left of ${database} in the cluster`;
     },
   };
 }

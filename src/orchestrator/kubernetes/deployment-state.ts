@@ -1,7 +1,7 @@
 // What a Deployment's status says about its worker, pure: the rollout of a given configuration
 // (ready, failed, still pending) and the unit-like state that status and the monitor show.
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { Readiness, WorkerState } from '../port.js';
+import type { WorkerState } from '../port.js';
 import { HASH_ANNOTATION } from './manifests.js';
 
 function condition(deployment: V1Deployment, type: string) {
@@ -36,11 +36,14 @@ export function workerStateOf(deployment: V1Deployment | undefined): WorkerState
   };
 }
 
+/** Where a rollout stands: `pending` until the controller and the pod are done. */
+export type Rollout = { state: 'ready' | 'failed' | 'pending'; worker: WorkerState };
+
 /**
  * The rollout of the configuration `configHash`: ready once the controller saw this generation and
  * its one pod, of the new template, is ready and no old pod is left (Recreate).
  */
-export function rolloutOf(deployment: V1Deployment | undefined, configHash: string): Readiness {
+export function rolloutOf(deployment: V1Deployment | undefined, configHash: string): Rollout {
   const worker = workerStateOf(deployment);
   if (!deployment) return { state: 'failed', worker: { ...worker, detail: 'the Deployment is gone' } };
   if (deployment.metadata?.annotations?.[HASH_ANNOTATION] !== configHash) {

@@ -162,7 +162,10 @@ export function buildManifests(
                 periodSeconds: 20,
                 failureThreshold: 3,
               },
-              resources: { requests: { cpu: '50m', memory: '160Mi' }, limits: { memory: '256Mi' } },
+              resources: {
+                requests: { ...settings.worker_resources.requests },
+                limits: { ...settings.worker_resources.limits },
+              },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,

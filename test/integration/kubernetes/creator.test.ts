@@ -34,6 +34,8 @@ const NS = 'db-proxy';
 const DATABASE = `kube-${process.pid}`;
 const NAME = resourceName(DATABASE);
 const REQUEST: Request = { ...EXAMPLE_REQUEST, database: DATABASE, server: '127.0.0.1:3306' };
+// In the API server's canonical form, so what it stores reads back the same.
+const WORKER_RESOURCES = { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 let cluster: KubeCluster | undefined;
 let kubelet: KubeletDouble | undefined;
@@ -102,6 +104,7 @@ async function writeDefaults(extra: object = {}): Promise<void> {
       image: 'registry.example/db-proxy:test',
       kubeconfig: cluster!.kubeconfig.creator,
       ready_timeout_seconds: 15,
+      worker_resources: WORKER_RESOURCES,
     },
     ...extra,
   };
@@ -178,6 +181,7 @@ describe('the creator on Kubernetes', () => {
     const container = deployment.spec!.template.spec!.containers[0]!;
     expect(container.args).toEqual(['--config-dir', '/etc/db-proxy', 'worker', '/etc/db-proxy']);
     expect(container.readinessProbe?.exec?.command).toEqual(['test', '-f', '/run/db-proxy/ready']);
+    expect(container.resources).toEqual(WORKER_RESOURCES);
     expect(deployment.spec!.template.spec!.volumes!.find((v) => v.name === 'credentials')?.secret?.secretName).toBe(
       'db-proxy-credentials-127-0-0-1',
     );
@@ -259,7 +263,9 @@ describe('the creator on Kubernetes', () => {
       return d?.metadata?.annotations?.[HASH_ANNOTATION] !== previousHash;
     });
     await stopCreator('SIGKILL');
-    expect(existsSync(join(layout.inflight, 'kubernetes', `${DATABASE}.json`))).toBe(true);
+    // The same journal as under systemd, naming the orchestrator that wrote it.
+    const journal = JSON.parse(await readFile(join(layout.inflight, `${DATABASE}.json`), 'utf8')) as object;
+    expect(journal).toMatchObject({ version: 3, orchestrator: 'kubernetes', database: DATABASE });
     kubelet!.setPasses(() => true);
     await startCreator();
     const verdict = await verdictOf(id);
@@ -269,7 +275,7 @@ describe('the creator on Kubernetes', () => {
     expect(JSON.parse(configMap.data!['request.json']!)).toMatchObject({ sleep_time: 11 });
     expect(configMap.metadata!.annotations![HASH_ANNOTATION]).toBe(deployment.metadata!.annotations![HASH_ANNOTATION]);
     expect(deployment.status?.readyReplicas).toBe(1);
-    expect(await readdir(join(layout.inflight, 'kubernetes'))).toEqual([]);
+    expect((await readdir(layout.inflight)).filter((name) => name.endsWith('.json'))).toEqual([]);
   });
 
   it('shows the Deployment as the unit in db-proxy status', async () => {

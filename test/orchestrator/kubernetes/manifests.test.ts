@@ -57,6 +57,21 @@ describe('buildManifests', () => {
     expect(build(EXAMPLE_REQUEST, defaultsOf({ sync: { waves_per_query: 32 } })).configHash).not.toBe(a.configHash);
   });
 
+  it('renders kubernetes.worker_resources into the worker container, and a change is a new hash', () => {
+    const a = build();
+    const resources = { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+    const b = build(
+      EXAMPLE_REQUEST,
+      defaultsOf({
+        kubernetes: { namespace: 'sensors', image: 'registry.example/db-proxy:0.1.0', worker_resources: resources },
+      }),
+    );
+    expect(b.deployment.spec!.template.spec!.containers[0]!.resources).toEqual(resources);
+    expect(b.configHash).not.toBe(a.configHash);
+    // Not the worker's business: the ConfigMap's defaults.json leaves the orchestrator's settings out.
+    expect(b.configMap.data).toEqual(a.configMap.data);
+  });
+
   it('names objects with valid, distinct DNS names and label values', () => {
     const names = ['Site_A', 'site-a', 'site.a', '_x', 'A'.repeat(64)];
     const keys = names.map(projectKey);
