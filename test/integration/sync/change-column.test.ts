@@ -1,6 +1,6 @@
 // The change column (source.measure_change_column) against the real MariaDB: inserts at every age
-// found by `sync --once` runs past the look-back alone, and a row committed out of order (a lower
-// id committed after a higher one was read) not lost.
+// found by `sync --once` runs past the look-back alone (an AUTO_INCREMENT id or a TIMESTAMP(6)), and a
+// row committed out of order (a lower id committed after a higher one was read) not lost.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { applyChange, expectedWeek, seedChangeWeek, type ChangeTarget } from '../../support/changes.js';
@@ -19,12 +19,17 @@ describe('a change column', () => {
   let targets: ChangeTarget[];
   const now = Math.floor(Date.now() / 1000);
 
-  const setUp = async (lookback: number) => {
+  /** `column`: the AUTO_INCREMENT id, or a TIMESTAMP(6) the server sets at insert (added here). */
+  const setUp = async (lookback: number, column: 'id' | 'changed_at' = 'id') => {
     project = await createSyncProject({
       mongoUrl: inject('mongoUrl'),
       request: { delete_old_value: 7, sleep_time: 5 },
-      defaults: { source: { measure_change_column: 'id' }, sync: { change_lookback_seconds: lookback } },
+      defaults: { source: { measure_change_column: column }, sync: { change_lookback_seconds: lookback } },
     });
+    if (column === 'changed_at')
+      await project.source.connection.query(
+        'ALTER TABLE TL_measures ADD COLUMN changed_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), ADD KEY (changed_at)',
+      );
     ({ data, targets } = await seedChangeWeek(project.source, now, AGES, { waves: 100, points: 10 }));
   };
 
@@ -35,20 +40,23 @@ describe('a change column', () => {
     await project.cleanup();
   });
 
-  it('sync --once finds inserts into waves of every age once the look-back has passed, without a reconcile', async () => {
-    await setUp(1);
-    expect((await runCli(project.syncArgs('--once'))).exitCode).toBe(0);
-    const inserts = targets.filter((t) => t.kind === 'new measure');
-    for (const target of inserts) await applyChange(project.source, data, target);
-    // The first run after the inserts notes the column's maximum; one after the look-back reads past it.
-    const noted = await runCli(project.syncArgs('--once'));
-    expect(noted.exitCode, noted.stderr).toBe(0);
-    await sleep(1200);
-    const found = await runCli(project.syncArgs('--once'));
-    expect(found.exitCode, found.stderr).toBe(0);
-    expect(found.stdout).toMatch(new RegExp(`: ${inserts.length} document\\(s\\) written`));
-    expect(await synced()).toEqual(asPlain(expected()));
-  });
+  it.each(['id', 'changed_at'] as const)(
+    'sync --once finds inserts into waves of every age once the look-back has passed, without a reconcile (%s)',
+    async (column) => {
+      await setUp(1, column);
+      expect((await runCli(project.syncArgs('--once'))).exitCode).toBe(0);
+      const inserts = targets.filter((t) => t.kind === 'new measure');
+      for (const target of inserts) await applyChange(project.source, data, target);
+      // The first run after the inserts notes the column's maximum; one after the look-back reads past it.
+      const noted = await runCli(project.syncArgs('--once'));
+      expect(noted.exitCode, noted.stderr).toBe(0);
+      await sleep(1200);
+      const found = await runCli(project.syncArgs('--once'));
+      expect(found.exitCode, found.stderr).toBe(0);
+      expect(found.stdout).toMatch(new RegExp(`: ${inserts.length} document\\(s\\) written`));
+      expect(await synced()).toEqual(asPlain(expected()));
+    },
+  );
 
   it('a lower id committed after a higher one was read is not lost', async () => {
     await setUp(30);
