@@ -2,7 +2,8 @@
 # Installs db-proxy on a systemd host, as root; safe to run again (upgrades in place).
 #   ./install.sh              install or upgrade, enable and start the creator
 #   ./install.sh --uninstall  remove the units and the program; keep configuration and data
-#   ./install.sh --purge      also remove /etc/db-proxy, the state folder and the db-proxy user
+#   ./install.sh --purge      also remove /etc/db-proxy, the state folder, the db-proxy user and
+#                             the groups db-proxy and db-proxy-operators
 # Paths can be moved with DB_PROXY_PREFIX, DB_PROXY_CONFIG_DIR, DB_PROXY_STATE_DIR (tests do).
 set -euo pipefail
 umask 022
@@ -15,12 +16,14 @@ UNIT_DIR=/etc/systemd/system
 BIN_LINK="${DB_PROXY_BIN:-/usr/local/bin/db-proxy}"
 SERVICE_USER=db-proxy
 SERVICE_GROUP=db-proxy
+# People: drop requests, read verdicts, project folders and the status snapshot; never a secret.
+OPERATORS_GROUP=db-proxy-operators
 NODE_FLAGS="--max-semi-space-size=8 --expose-gc"
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
-usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
 
 MODE=install
 case "${1:-}" in
@@ -76,9 +79,10 @@ if [ "$MODE" != install ]; then
     rm -rf "$CONFIG_DIR" "$STATE_DIR"
     if getent passwd "$SERVICE_USER" >/dev/null; then userdel "$SERVICE_USER"; fi
     if getent group "$SERVICE_GROUP" >/dev/null; then groupdel "$SERVICE_GROUP"; fi
-    say "purged $CONFIG_DIR, $STATE_DIR and the $SERVICE_USER user"
+    if getent group "$OPERATORS_GROUP" >/dev/null; then groupdel "$OPERATORS_GROUP"; fi
+    say "purged $CONFIG_DIR, $STATE_DIR, the $SERVICE_USER user and the groups $SERVICE_GROUP and $OPERATORS_GROUP"
   else
-    say "kept $CONFIG_DIR (configuration, credentials) and $STATE_DIR (projects, verdicts); --purge removes them"
+    say "kept $CONFIG_DIR (configuration, credentials), $STATE_DIR (projects, verdicts) and the groups that own them; --purge removes them"
   fi
   exit 0
 fi
@@ -150,7 +154,8 @@ EOF
 chmod 0755 "$BIN_LINK.new"
 mv -f "$BIN_LINK.new" "$BIN_LINK"
 
-# The service user and group; operators in the group may submit requests.
+# The service user and its group (the only readers of the secrets besides root), and the
+# operators' group: people who submit requests and watch status, and may read no secret.
 if ! getent group "$SERVICE_GROUP" >/dev/null; then
   groupadd --system "$SERVICE_GROUP"
   say "created the group $SERVICE_GROUP"
@@ -160,11 +165,34 @@ if ! getent passwd "$SERVICE_USER" >/dev/null; then
     --shell /usr/sbin/nologin --comment "db-proxy sync workers" "$SERVICE_USER"
   say "created the user $SERVICE_USER"
 fi
+if ! getent group "$OPERATORS_GROUP" >/dev/null; then
+  groupadd --system "$OPERATORS_GROUP"
+  say "created the group $OPERATORS_GROUP"
+fi
+# Before the operators had a group of their own they were members of $SERVICE_GROUP, which reads
+# the secrets: each such member moves to $OPERATORS_GROUP.
+for member in $(getent group "$SERVICE_GROUP" | cut -d: -f4 | tr ',' ' '); do
+  [ "$member" != "$SERVICE_USER" ] || continue
+  usermod -a -G "$OPERATORS_GROUP" "$member"
+  gpasswd -d "$member" "$SERVICE_GROUP" >/dev/null
+  say "moved $member from the group $SERVICE_GROUP (which reads the secrets) to $OPERATORS_GROUP (effective at their next login)"
+done
 
-# Private configuration: created once, never overwritten.
-install -d -m 0750 -o root -g "$SERVICE_GROUP" "$CONFIG_DIR"
+# The monitor asks systemd for the units' states: as the service user over the D-Bus system bus
+# where there is one (its unit pulls in dbus.socket), else as root over systemd's private socket.
+MONITOR_USER=root
+MONITOR_GROUP=root
+if systemctl cat dbus.socket >/dev/null 2>&1; then
+  MONITOR_USER="$SERVICE_USER"
+  MONITOR_GROUP="$SERVICE_GROUP"
+fi
+
+# Private configuration: created once, never overwritten. The folder and defaults.json are the
+# operators' group's (they hold no secret; the units read them as members); the secrets are the
+# service group's alone, and reader.env (the read-only MongoDB URL of query) the operators'.
+install -d -m 0750 -o root -g "$OPERATORS_GROUP" "$CONFIG_DIR"
 if [ ! -e "$CONFIG_DIR/defaults.json" ]; then
-  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/defaults.json"
+  install -m 0640 -o root -g "$OPERATORS_GROUP" /dev/null "$CONFIG_DIR/defaults.json"
   cat > "$CONFIG_DIR/defaults.json" <<'EOF'
 {
   "unit_prefix": "db-proxy",
@@ -198,52 +226,66 @@ move_secret_lines() { # <pattern> <target file> <what>
 }
 move_secret_lines '^[[:space:]]*(export[[:space:]]+)?MONGO_URL=' "$CONFIG_DIR/mongo.env" MONGO_URL
 move_secret_lines '^[[:space:]]*(export[[:space:]]+)?MYSQL_(USER|PASSWORD)=' "$CONFIG_DIR/credentials.d/default.env" 'MYSQL_USER and MYSQL_PASSWORD'
-if [ ! -e "$CONFIG_DIR/credentials.env" ]; then
-  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/credentials.env"
-  cat > "$CONFIG_DIR/credentials.env" <<'EOF'
+# A configuration file's template (its text on stdin), written only when the file does not exist.
+write_template() { # <file> <group> <what to fill in, for the message; empty: say nothing>
+  local file="$1" group="$2" fill="$3"
+  if [ -e "$file" ]; then cat >/dev/null; return 0; fi
+  install -m 0640 -o root -g "$group" /dev/null "$file"
+  cat > "$file"
+  [ -z "$fill" ] || say "wrote the template $file: fill in $fill"
+}
+write_template "$CONFIG_DIR/credentials.env" "$SERVICE_GROUP" '' <<'EOF'
 # db-proxy: the monitor's secret; readable by root and the db-proxy group only (0640).
 # Slack incoming webhook for the monitor's alerts (optional).
 SLACK_WEBHOOK_URL=
 EOF
-fi
-if [ ! -e "$CONFIG_DIR/mongo.env" ]; then
-  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/mongo.env"
-  cat > "$CONFIG_DIR/mongo.env" <<'EOF'
+write_template "$CONFIG_DIR/mongo.env" "$SERVICE_GROUP" MONGO_URL <<'EOF'
 # db-proxy: the MongoDB URL of the workers (readWrite on the pivot database) and the monitor.
 MONGO_URL=
 EOF
-  say "wrote the template $CONFIG_DIR/mongo.env: fill in MONGO_URL"
-fi
-if [ ! -e "$CONFIG_DIR/credentials.d/default.env" ]; then
-  install -m 0640 -o root -g "$SERVICE_GROUP" /dev/null "$CONFIG_DIR/credentials.d/default.env"
-  cat > "$CONFIG_DIR/credentials.d/default.env" <<'EOF'
+write_template "$CONFIG_DIR/credentials.d/default.env" "$SERVICE_GROUP" 'MYSQL_USER and MYSQL_PASSWORD' <<'EOF'
 # db-proxy: the MySQL login of servers without "credentials" in mysql.servers of defaults.json.
 # Other logins: credentials.d/<name>.env with the same two keys, 0640 root:db-proxy.
 MYSQL_USER=
 MYSQL_PASSWORD=
 EOF
-  say "wrote the template $CONFIG_DIR/credentials.d/default.env: fill in MYSQL_USER and MYSQL_PASSWORD"
-fi
-chown root:"$SERVICE_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
-chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
+write_template "$CONFIG_DIR/reader.env" "$OPERATORS_GROUP" 'MONGO_READ_URL (a MongoDB user with the read role)' <<'EOF'
+# db-proxy: the MongoDB URL of readers of pivot rows (db-proxy query, the library): a user with
+# the read role on the pivot database only. Readable by the db-proxy-operators group (0640).
+MONGO_READ_URL=
+EOF
+chown root:"$OPERATORS_GROUP" "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/reader.env"
+chown root:"$SERVICE_GROUP" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
+chmod g-w,o-rwx "$CONFIG_DIR/defaults.json" "$CONFIG_DIR/reader.env" "$CONFIG_DIR/credentials.env" "$CONFIG_DIR/mongo.env"
 find "$CONFIG_DIR/credentials.d" -maxdepth 1 -type f -exec chown root:"$SERVICE_GROUP" {} + -exec chmod g-w,o-rwx {} +
 
-# State: the group drops requests (setgid: files keep the group; sticky: only a request's owner
-# can rename or delete it) and reads verdicts and projects; only root (the creator) writes the
-# rest; the journal of requests under way is root's alone. install -d also sets the mode of a
-# folder that exists, so an older install's 2770 drop folder becomes 3770 here.
-install -d -m 0750 -o root -g "$SERVICE_GROUP" "$STATE_DIR"
-install -d -m 3770 -o root -g "$SERVICE_GROUP" "$STATE_DIR/requests"
+# State: the operators' group drops requests (setgid: files keep the group; sticky: only a
+# request's owner can rename or delete it) and reads verdicts, projects and the status snapshot;
+# only root (the creator) writes the rest; the journal of requests under way is root's alone.
+# install -d also sets the mode and group of a folder that exists, so an older install's folders
+# change hands here, and what they hold with them (-h: a symbolic link dropped as a request is
+# changed itself, never what it points to).
+install -d -m 0750 -o root -g "$OPERATORS_GROUP" "$STATE_DIR"
+install -d -m 3770 -o root -g "$OPERATORS_GROUP" "$STATE_DIR/requests"
 for dir in processed failed projects archive; do
-  install -d -m 2750 -o root -g "$SERVICE_GROUP" "$STATE_DIR/$dir"
+  install -d -m 2750 -o root -g "$OPERATORS_GROUP" "$STATE_DIR/$dir"
 done
-install -d -m 0700 -o root -g root "$STATE_DIR/inflight" "$STATE_DIR/monitor"
+for dir in requests processed failed projects archive; do
+  find "$STATE_DIR/$dir" -mindepth 1 -group "$SERVICE_GROUP" -exec chgrp -h "$OPERATORS_GROUP" {} +
+done
+install -d -m 0700 -o root -g root "$STATE_DIR/inflight"
+# The monitor's own folders: its alert state, and the snapshot the operators' group reads.
+install -d -m 0700 -o "$MONITOR_USER" -g "$MONITOR_GROUP" "$STATE_DIR/monitor"
+find "$STATE_DIR/monitor" -mindepth 1 -exec chown -h "$MONITOR_USER:$MONITOR_GROUP" {} +
+install -d -m 2750 -o "$MONITOR_USER" -g "$OPERATORS_GROUP" "$STATE_DIR/status"
+find "$STATE_DIR/status" -mindepth 1 -exec chown -h "$MONITOR_USER:$OPERATORS_GROUP" {} +
 
 # Units, rendered with the paths above; the prefix comes from defaults.json.
 RENDERED="$(mktemp -d)"
 trap 'rm -rf "$RENDERED"' EXIT
 "$NODE" "$MAIN" --config-dir "$CONFIG_DIR" --state-dir "$STATE_DIR" render-units \
-  --out "$RENDERED" --node "$NODE" --app-dir "$PREFIX/app" --user "$SERVICE_USER" --group "$SERVICE_GROUP" >/dev/null
+  --out "$RENDERED" --node "$NODE" --app-dir "$PREFIX/app" --user "$SERVICE_USER" --group "$SERVICE_GROUP" \
+  --operators-group "$OPERATORS_GROUP" --monitor-user "$MONITOR_USER" >/dev/null
 UNIT_PREFIX="$("$NODE" -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(d.unit_prefix||"db-proxy")' "$CONFIG_DIR/defaults.json")"
 UNITS_CHANGED=no
 for file in "$RENDERED"/*; do
@@ -281,8 +323,10 @@ db-proxy is installed; $CREATOR and $MONITOR are running.
 Next:
   1. Fill in $CONFIG_DIR/mongo.env (MONGO_URL), $CONFIG_DIR/credentials.d/default.env
      (MYSQL_USER, MYSQL_PASSWORD; other logins: credentials.d/<name>.env), optionally
-     SLACK_WEBHOOK_URL in $CONFIG_DIR/credentials.env, and review $CONFIG_DIR/defaults.json.
-  2. Let operators submit: usermod -aG $SERVICE_GROUP <user> (then log in again).
+     SLACK_WEBHOOK_URL in $CONFIG_DIR/credentials.env, MONGO_READ_URL (a MongoDB user with the read
+     role) in $CONFIG_DIR/reader.env for query, and review $CONFIG_DIR/defaults.json.
+  2. Let operators submit and watch: usermod -aG $OPERATORS_GROUP <user> (then log in again).
+     Never add people to $SERVICE_GROUP: it reads the secrets.
   3. As an operator: cp -r $PREFIX/app/requests ~/db-proxy && cd ~/db-proxy
      then edit requests/request.json (remove the "_" of each key) and run: db-proxy submit
   4. Watch: db-proxy status; systemctl status '${UNIT_PREFIX}@*'; journalctl -u $CREATOR -f

@@ -94,7 +94,7 @@ async function refusalPhase(product: Installed, source: SourceDatabase): Promise
     `${JSON.stringify({ mongo_database: product.mongoDatabase, allowed_servers: ['127.0.0.1:3306', '127.0.0.1:1'] })}\n`,
     '0640',
   );
-  await c.exec(['chown', 'root:db-proxy', `${CONFIG}/defaults.json`]);
+  await c.exec(['chown', 'root:db-proxy-operators', `${CONFIG}/defaults.json`]);
   await expectAccepted(product, requestFor(source.name, { sleep_time: 2 }), 'the project of the refusals');
   const refusals: { kind: string; refuse: () => Promise<void> }[] = [
     { kind: 'FIFO', refuse: () => dropped(product, 'mkfifo fifo.json', 'fifo') },

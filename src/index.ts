@@ -4,6 +4,7 @@ export { parseRequestText, parseRequestValue, type ParseResult } from './request
 export { RequestSchema, type Request } from './request/schema.js';
 export { DefaultsSchema, type Defaults } from './config/defaults-schema.js';
 export { mergeConfig, type EffectiveConfig } from './config/effective.js';
+export { loadReaderUrl } from './config/credentials.js';
 export { collectionName } from './sync/naming.js';
 export { encodePointId, decodePointId } from './sync/point-ids.js';
 export type { PivotDocument } from './sync/types.js';

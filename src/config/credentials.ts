@@ -1,7 +1,8 @@
 // Loads the secrets (dotenv files) and refuses a file that others may read; the values are secrets.
 // credentials.env holds the Slack webhook (and, on installs not yet split, everything); mongo.env
-// the MongoDB URL; credentials.d/<name>.env the MySQL login of the servers that name it. Under
-// systemd a unit gets only its own files through LoadCredential=: mongo.env and mysql.env.
+// the MongoDB URL; credentials.d/<name>.env the MySQL login of the servers that name it; reader.env
+// the read-only MongoDB URL of readers of pivot rows. Under systemd a unit gets only its own files
+// through LoadCredential=: mongo.env and mysql.env.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
@@ -11,6 +12,8 @@ import { registerSecrets } from '../logging/redact.js';
 
 export const CREDENTIALS_FILE = 'credentials.env';
 export const MONGO_FILE = 'mongo.env';
+/** MONGO_READ_URL: a MongoDB user with the `read` role, for `query` and the library (operators' group). */
+export const READER_FILE = 'reader.env';
 export const SERVER_CREDENTIALS_DIR = 'credentials.d';
 /** The name of the MySQL login of servers without `credentials` (credentials.d/default.env). */
 export const DEFAULT_CREDENTIALS_NAME = 'default';
@@ -103,6 +106,30 @@ export async function loadSyncCredentials(
   const parsed = validate(CredentialsSchema.extend({ MYSQL_USER: mysqlUser }), values, where);
   return { ...parsed, MYSQL_USER: parsed.MYSQL_USER, MYSQL_PASSWORD: parsed.MYSQL_PASSWORD };
 }
+
+/**
+ * The read-only MongoDB URL of a reader of pivot rows: MONGO_READ_URL of the environment (the
+ * user's own), else of reader.env in the configuration directory; undefined when neither has one.
+ */
+export async function loadReaderUrl(
+  configDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; from: string } | undefined> {
+  const own = env.MONGO_READ_URL;
+  if (own !== undefined && own !== '') {
+    registerSecrets(secretsOf({ MONGO_READ_URL: own }));
+    return {
+      url: validate(ReaderSchema, { MONGO_READ_URL: own }, 'the environment').MONGO_READ_URL,
+      from: 'MONGO_READ_URL',
+    };
+  }
+  const path = join(configDir, READER_FILE);
+  const values = await readSecretFile(path, 'MONGO_READ_URL', { optional: true });
+  if (!values?.MONGO_READ_URL) return undefined;
+  return { url: validate(ReaderSchema, values, path).MONGO_READ_URL, from: path };
+}
+
+const ReaderSchema = z.object({ MONGO_READ_URL: mongoUrl });
 
 async function readSecretFile(
   path: string,

@@ -31,11 +31,13 @@ export async function writeFileAtomic(path: string, text: string, options: Write
   if (reserved !== undefined && (await exists(reserved))) {
     temp = reserved;
     handle = await open(temp, 'r+');
-    await handle.chmod(mode);
   } else {
     handle = await open(temp, 'w', mode);
   }
   try {
+    // Exactly this mode, whatever the umask (the monitor's unit has UMask=0077, and its status
+    // snapshot is for the operators' group).
+    await handle.chmod(mode);
     const bytes = Buffer.from(text, 'utf8');
     await handle.write(bytes, 0, bytes.length, 0);
     await handle.truncate(bytes.length);

@@ -31,7 +31,7 @@ export async function dropRequest(layout: StateLayout, database: string, text: s
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     const hint =
       code === 'EACCES' || code === 'EPERM'
-        ? '; operators must be in the db-proxy group (usermod -aG db-proxy <user>, then log in again)'
+        ? '; operators must be in the db-proxy-operators group (usermod -aG db-proxy-operators <user>, then log in again)'
         : code === 'ENOENT'
           ? '; is db-proxy installed (install.sh) and is --state-dir right?'
           : '';

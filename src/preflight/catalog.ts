@@ -1,38 +1,37 @@
 // Reads what the preflight checks from MySQL's catalog (information_schema), and tries a SELECT
-// of every configured column, as the project's own user. A server that does not answer is a
-// SourceError (it may come back); everything else is a finding.
-import mysql from 'mysql2/promise';
+// of every configured column, as the project's own user and over the server's TLS settings, as
+// the sync connects. A server that does not answer is a SourceError (it may come back);
+// everything else is a finding.
+import type mysql from 'mysql2/promise';
 import { SourceError, describeError } from '../errors.js';
 import { quoteMysqlIdentifier as q } from '../request/identifiers.js';
+import { diagnoseMysqlTls } from '../tls/diagnose.js';
+import { openMysqlConnection, type MysqlLogin } from '../tls/mysql-connection.js';
 import type { Catalog, PreflightTarget } from './check.js';
 
-export interface MysqlAccess {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  connectTimeoutSeconds: number;
-}
+/** The project's MySQL login and its server's TLS settings. */
+export type MysqlAccess = MysqlLogin;
 
 /** Errors that say the server cannot be used right now, not that the configuration is wrong. */
-function unreachable(target: PreflightTarget, error: unknown): SourceError {
+function unreachable(access: MysqlAccess, target: PreflightTarget, error: unknown): SourceError {
+  const { server } = access;
+  const tls = diagnoseMysqlTls(error, server, `${server.host}:${server.port}`);
+  if (tls !== undefined) return new SourceError(`MySQL ${target.server}: ${tls}`, { cause: error });
   const code = (error as { code?: string }).code;
   return new SourceError(`MySQL ${target.server}: ${code ? `${code}: ` : ''}${describeError(error)}`, { cause: error });
 }
 
-export async function readCatalog(access: MysqlAccess, target: PreflightTarget): Promise<Catalog> {
-  let connection: mysql.Connection;
+/** A connection as the sync opens one; a failure to connect is `unreachable`. */
+async function connect(access: MysqlAccess, target: PreflightTarget, database?: string): Promise<mysql.Connection> {
   try {
-    connection = await mysql.createConnection({
-      host: access.host,
-      port: access.port,
-      user: access.user,
-      password: access.password,
-      connectTimeout: access.connectTimeoutSeconds * 1000,
-    });
+    return await openMysqlConnection(access, database === undefined ? {} : { database });
   } catch (error) {
-    throw unreachable(target, error);
+    throw unreachable(access, target, error);
   }
+}
+
+export async function readCatalog(access: MysqlAccess, target: PreflightTarget): Promise<Catalog> {
+  const connection = await connect(access, target);
   try {
     const rows = async (sql: string, params: string[]): Promise<Record<string, unknown>[]> =>
       (await connection.query(sql, params))[0] as Record<string, unknown>[];
@@ -73,7 +72,7 @@ export async function readCatalog(access: MysqlAccess, target: PreflightTarget):
     }
     return { database: { tables }, visibleDatabases, columns, indexes };
   } catch (error) {
-    throw unreachable(target, error);
+    throw unreachable(access, target, error);
   } finally {
     await connection.end().catch(() => undefined);
   }
@@ -85,19 +84,7 @@ export async function trySelect(
   target: PreflightTarget,
   checks: { field: string; table: string; columns: string[] }[],
 ): Promise<string[]> {
-  let connection: mysql.Connection;
-  try {
-    connection = await mysql.createConnection({
-      host: access.host,
-      port: access.port,
-      user: access.user,
-      password: access.password,
-      database: target.database,
-      connectTimeout: access.connectTimeoutSeconds * 1000,
-    });
-  } catch (error) {
-    throw unreachable(target, error);
-  }
+  const connection = await connect(access, target, target.database);
   const issues: string[] = [];
   try {
     for (const check of checks) {
@@ -105,7 +92,7 @@ export async function trySelect(
         await connection.query(`SELECT ${check.columns.map(q).join(', ')} FROM ${q(check.table)} LIMIT 0`);
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
-        if (!/ACCESS_DENIED|_DENIED_ERROR/.test(code)) throw unreachable(target, error);
+        if (!/ACCESS_DENIED|_DENIED_ERROR/.test(code)) throw unreachable(access, target, error);
         issues.push(`${check.field}: the MySQL user cannot SELECT from ${check.table}: ${describeError(error)}`);
       }
     }

@@ -1,10 +1,9 @@
 // The worker's start-up check of its MySQL user: one warning, naming the privileges, when the
 // user may do more than SELECT on the project's tables. Never fails the worker.
-import mysql from 'mysql2/promise';
 import type { Project } from '../config/load-project.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import { mysqlTlsOptions, type MysqlTlsOptions } from '../tls/mysql-ssl.js';
+import { openMysqlConnection } from '../tls/mysql-connection.js';
 import { excessPrivileges } from './grants.js';
 
 /** The warning for these SHOW GRANTS lines, or undefined when the user has only SELECT there. */
@@ -31,20 +30,11 @@ export async function warnExcessPrivileges(project: Project, logger: Logger): Pr
 }
 
 async function showGrants({ config, credentials }: Project): Promise<string[]> {
-  const open = (tls: MysqlTlsOptions | undefined) =>
-    mysql.createConnection({
-      host: config.mysql.host,
-      port: config.mysql.port,
-      user: credentials.MYSQL_USER,
-      password: credentials.MYSQL_PASSWORD,
-      connectTimeout: config.sync.connect_timeout_seconds * 1000,
-      ...tls,
-    });
-  const tls = mysqlTlsOptions(config.mysql);
-  const connection = await open(tls).catch((error: unknown) => {
-    if (config.mysql.tls === 'preferred' && (error as { code?: unknown }).code === 'HANDSHAKE_NO_SSL_SUPPORT')
-      return open(undefined);
-    throw error;
+  const connection = await openMysqlConnection({
+    server: config.mysql,
+    user: credentials.MYSQL_USER,
+    password: credentials.MYSQL_PASSWORD,
+    connectTimeoutSeconds: config.sync.connect_timeout_seconds,
   });
   try {
     const [rows] = await connection.query({ sql: 'SHOW GRANTS', rowsAsArray: true });

@@ -4,6 +4,7 @@
 import type { Project } from '../config/load-project.js';
 import { SourceError } from '../errors.js';
 import { diagnoseMysqlTls } from '../tls/diagnose.js';
+import { hasErrorCode } from '../tls/mysql-connection.js';
 import { mysqlTlsOptions, type CaSources, type MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import { refusesPlainConnections } from '../tls/secure-transport.js';
 import { createSink, type Sink } from './sink.js';
@@ -34,7 +35,7 @@ export function connectProject(
   // Asked once per process, and only after a plain login was refused.
   let refusesPlain: Promise<boolean> | undefined;
   const source = explainTls(config.mysql.tls === 'preferred' ? preferTls(make, tls) : make(tls), async (error) => {
-    if (config.mysql.tls === 'disabled' && hasCode(error, 'ER_ACCESS_DENIED_ERROR')) {
+    if (config.mysql.tls === 'disabled' && hasErrorCode(error, 'ER_ACCESS_DENIED_ERROR')) {
       refusesPlain ??= refusesPlainConnections({
         host: config.mysql.host,
         port: config.mysql.port,
@@ -63,7 +64,7 @@ function preferTls(make: (tls: MysqlTlsOptions | undefined) => Source, tls: Mysq
     try {
       return await run(used);
     } catch (error) {
-      if (!hasCode(error, 'HANDSHAKE_NO_SSL_SUPPORT')) throw error;
+      if (!hasErrorCode(error, 'HANDSHAKE_NO_SSL_SUPPORT')) throw error;
       if (!plain) {
         plain = true;
         current = make(undefined);
@@ -100,12 +101,4 @@ function around(current: () => Source, call: <T>(run: (source: Source) => Promis
   }
   // Same keys as Source, each a function of the same signature.
   return wrapped as unknown as Source;
-}
-
-function hasCode(error: unknown, code: string): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
-    if ((e as { code?: unknown }).code === code) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -9,6 +9,10 @@ export interface InstallContext {
   stateDir: string;
   user: string;
   group: string;
+  /** The people's group: drops requests, reads verdicts, project folders and the status snapshot. */
+  operatorsGroup: string;
+  /** The monitor's user: `user`, or root on a host without a D-Bus system bus. */
+  monitorUser: string;
   unitPrefix: string;
 }
 

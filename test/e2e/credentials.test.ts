@@ -3,9 +3,8 @@
 // holds only the MongoDB URL and its own login, and a canary password is found nowhere else.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateDataset } from '../support/dataset.js';
-import { connectMysqlRoot, createSourceDatabase, type SourceDatabase } from '../support/mysql.js';
-import { CONFIG, STATE, installInContainer, type Installed } from './support/installed.js';
+import { connectMysqlRoot, type SourceDatabase } from '../support/mysql.js';
+import { CONFIG, STATE, installInContainer, seedSourceDatabase, type Installed } from './support/installed.js';
 
 const now = Math.floor(Date.now() / 1000);
 const suffix = randomBytes(3).toString('hex');
@@ -29,19 +28,7 @@ describe('secrets per unit under a real systemd', () => {
   const names = { one: `dbp_e2e_one_${suffix}`, two: `dbp_e2e_two_${suffix}` };
 
   beforeAll(async () => {
-    for (const name of [names.one, names.two]) {
-      const source = await createSourceDatabase({ name });
-      sources.push(source);
-      const data = generateDataset({
-        now,
-        waves: 4,
-        points: 3,
-        spanSeconds: 3600,
-        monitories: [{ name: 'Extraction_1_dev_a', interval: 300 }],
-      });
-      await source.insertCycles(data.cycles);
-      await source.insertMeasures(data.measures);
-    }
+    for (const name of [names.one, names.two]) sources.push(await seedSourceDatabase(name, now));
     // The install's own login reads only the first database; the second server's login the second.
     product = await installInContainer(inject('mongoUrl'), [names.one]);
     const root = await connectMysqlRoot();
@@ -65,7 +52,8 @@ describe('secrets per unit under a real systemd', () => {
       mysql: { servers: { 'localhost:3306': { tls: 'preferred', credentials: 'second' } } },
     };
     await c.writeFile(`${CONFIG}/defaults.json`, `${JSON.stringify(defaults, null, 2)}\n`, '0640');
-    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/credentials.d/second.env`, `${CONFIG}/defaults.json`]);
+    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/credentials.d/second.env`]);
+    await c.exec(['chown', 'root:db-proxy-operators', `${CONFIG}/defaults.json`]);
   }, 8 * 60_000);
 
   afterAll(async () => {

@@ -18,7 +18,9 @@ describe('the drop folder under a real systemd', () => {
   beforeAll(async () => {
     source = await createSourceDatabase({ name: database });
     product = await installInContainer(mongoUrl, [database]);
-    const users = await product.container.shell('useradd -m -G db-proxy dbp-alice && useradd -m -G db-proxy dbp-carol');
+    const users = await product.container.shell(
+      'useradd -m -G db-proxy-operators dbp-alice && useradd -m -G db-proxy-operators dbp-carol',
+    );
     expect(users.exitCode, users.stderr).toBe(0);
     // The project every later submit resubmits; its first start may take longer on a busy host.
     expect(await submitValid(60)).toMatchObject({ accepted: true, outcome: 'started', unit_state: 'active' });
@@ -88,7 +90,9 @@ describe('the drop folder under a real systemd', () => {
 
   it("the drop folder is 3770 (sticky): an operator cannot rename or delete another operator's request", async () => {
     const c = product.container;
-    expect((await c.exec(['stat', '-c', '%a %U:%G', `${STATE}/requests`])).stdout.trim()).toBe('3770 root:db-proxy');
+    expect((await c.exec(['stat', '-c', '%a %U:%G', `${STATE}/requests`])).stdout.trim()).toBe(
+      '3770 root:db-proxy-operators',
+    );
     // A hidden file is ignored by the creator, so it stays for the others to try.
     expect((await asAlice(`echo '{}' > .alice.json.tmp`)).exitCode).toBe(0);
     const asCarol = (script: string) =>

@@ -221,9 +221,9 @@ describe('db-proxy installed under a real systemd', () => {
     expect((await product.show(unit, 'MainPID')).MainPID).toBe(after.MainPID);
   });
 
-  it('an operator in the db-proxy group submits without root; a user outside it can neither submit nor read credentials', async () => {
+  it('an operator in the db-proxy-operators group submits without root; a user outside it can neither submit nor read credentials', async () => {
     const c = product.container;
-    const users = await c.shell('useradd -m -G db-proxy dbp-alice && useradd -m dbp-bob');
+    const users = await c.shell('useradd -m -G db-proxy-operators dbp-alice && useradd -m dbp-bob');
     expect(users.exitCode, users.stderr).toBe(0);
     const request = JSON.stringify(requestFor(names.main, { sleep_time: 3 }));
     // umask 077: submit still makes the dropped file readable by the creator, through the group.
@@ -236,8 +236,11 @@ describe('db-proxy installed under a real systemd', () => {
     expect(alice.exitCode, `${alice.stdout}\n${alice.stderr}`).toBe(0);
     expect(JSON.parse(alice.stdout)).toMatchObject({ outcome: 'restarted', accepted: true, unit_state: 'active' });
     submitTimes.push(Date.now() - aliceStarted);
+    // Alice may read no secret: her status is the monitor's snapshot, of its next check.
+    await product.freshStatusSnapshot();
     const aliceStatus = await c.exec(['runuser', '-u', 'dbp-alice', '--', 'db-proxy', 'status', '--json']);
     expect(aliceStatus.stdout).toContain(names.main);
+    expect(JSON.parse(aliceStatus.stdout)).toMatchObject({ source: 'snapshot', snapshot: { stale: false } });
 
     const bob = await c.exec([
       'runuser', '-u', 'dbp-bob', '--', 'bash', '-c',
@@ -246,7 +249,7 @@ describe('db-proxy installed under a real systemd', () => {
     ]); // prettier-ignore
     expect(bob.exitCode).toBe(78);
     expect(bob.stderr).toMatch(
-      /cannot write the request into the drop folder .*: EACCES; operators must be in the db-proxy group/,
+      /cannot write the request into the drop folder .*: EACCES; operators must be in the db-proxy-operators group/,
     );
     const peek = await c.exec(['runuser', '-u', 'dbp-bob', '--', 'cat', `${CONFIG}/credentials.env`]);
     expect(peek.exitCode).not.toBe(0);

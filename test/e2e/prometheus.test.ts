@@ -54,7 +54,7 @@ describe('Prometheus scraping the monitor', () => {
       `${JSON.stringify({ ...defaults, heartbeat_interval_seconds: 2, metrics_listen: `127.0.0.1:${metricsPort}` }, null, 2)}\n`,
       '0640',
     );
-    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/defaults.json`]);
+    await c.exec(['chown', 'root:db-proxy-operators', `${CONFIG}/defaults.json`]);
     const restarted = await c.systemctl('restart', 'db-proxy-monitor.service');
     expect(restarted.exitCode, restarted.stderr).toBe(0);
     prometheus = await startPrometheus(

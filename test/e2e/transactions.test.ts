@@ -43,7 +43,7 @@ describe('transactions under a real systemd', () => {
       `${JSON.stringify({ mongo_database: product.mongoDatabase, allowed_servers: ['127.0.0.1:3306', '127.0.0.1:1'] })}\n`,
       '0640',
     );
-    await product.container.exec(['chown', 'root:db-proxy', `${CONFIG}/defaults.json`]);
+    await product.container.exec(['chown', 'root:db-proxy-operators', `${CONFIG}/defaults.json`]);
     unit = await product.unitName(name);
   }, 8 * 60_000);
 

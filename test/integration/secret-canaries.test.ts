@@ -1,6 +1,6 @@
 // Canaries: errors whose text carries a password, followed wherever db-proxy puts text — the log,
 // the STATUS line, the heartbeat in MongoDB, `status` (table and --json), the monitor's Slack
-// posts and the creator's verdicts. Each check fails when redaction is taken out.
+// posts and status snapshot, and the creator's verdicts. Each check fails when redaction is taken out.
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -169,6 +169,13 @@ describe('secret canaries', () => {
     expect(alerts).toMatch(/last error: MySQL 127\.0\.0\.1:3306.*Access denied for user 'dbp_\*\*\*'@/);
     expect(alerts).toContain(`last error: mongodb://dbproxy:***@db.example:27017 refused; user 'dbp_***'`);
     expectNoSecret(alerts + monitor.stdout + monitor.stderr);
+    // The status snapshot the monitor keeps for operators holds the same rows, redacted.
+    const snapshot = await readFile(join(project.config.stateDir, 'status', 'status.json'), 'utf8');
+    expect(snapshot).toContain(`mongodb://dbproxy:***@db.example:27017 refused; user 'dbp_***'`);
+    expectNoSecret(snapshot);
+    const fromSnapshot = await cli('status', '--snapshot', '--json');
+    expect(fromSnapshot.stdout).toContain(legacy);
+    expectNoSecret(fromSnapshot.stdout + fromSnapshot.stderr);
   });
 
   it('a MongoDB driver error quoting the password: redacted in the log and STATUS', async () => {

@@ -1,4 +1,4 @@
-// Temporary private configuration for CLI tests: defaults.json, a 0600 credentials.env, and a
+// Temporary private configuration for CLI tests: defaults.json, a 0600 credentials.env, a reader.env, and a
 // state dir, as an administrator would lay them out under /etc/db-proxy and /var/lib/db-proxy.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ export interface ConfigDirOptions {
   mysqlUser?: string;
   /** Default empty, the test MariaDB's root password. */
   mysqlPassword?: string;
+  /** MONGO_READ_URL of reader.env (query, the library); default `mongoUrl`; null: no reader.env. */
+  readerUrl?: string | null;
 }
 
 export interface ConfigDir {
@@ -37,6 +39,8 @@ export async function makeConfigDir(options: ConfigDirOptions): Promise<ConfigDi
     ];
     // 0600 like the real file: the product may refuse credentials readable by others.
     await writeFile(join(dir, 'credentials.env'), `${credentials.join('\n')}\n`, { mode: 0o600 });
+    const readerUrl = options.readerUrl === undefined ? options.mongoUrl : options.readerUrl;
+    if (readerUrl !== null) await writeFile(join(dir, 'reader.env'), `MONGO_READ_URL=${readerUrl}\n`, { mode: 0o640 });
   } catch (error) {
     await cleanup();
     throw error;

@@ -16,6 +16,8 @@ const install: InstallContext = {
   stateDir: '/var/lib/db-proxy',
   user: 'db-proxy',
   group: 'db-proxy',
+  operatorsGroup: 'db-proxy-operators',
+  monitorUser: 'db-proxy',
   unitPrefix: 'db-proxy',
 };
 
@@ -65,6 +67,25 @@ describe('unit templates', () => {
     expect(text).toContain('LoadCredential=mysql.env:/etc/db-proxy/credentials.d/default.env\n');
     expect(text).not.toContain('credentials.env');
     expect(text).not.toMatch(/^MemoryDenyWriteExecute/m);
+  });
+
+  it('gives the operators their own group: the service reads their folders as a member, they never its secrets', () => {
+    const worker = renderTemplate(readFileSync(`${units}db-proxy@.service.hbs`, 'utf8'), install);
+    expect(worker).toContain('\nUser=db-proxy\nGroup=db-proxy\n');
+    expect(worker).toContain('\nSupplementaryGroups=db-proxy-operators\n');
+    const creator = renderTemplate(readFileSync(`${units}db-proxy-creator.service.hbs`, 'utf8'), install);
+    // Root without capabilities reads the operators' requests by their group.
+    expect(creator).toContain('\nSupplementaryGroups=db-proxy-operators\n');
+  });
+
+  it('runs the monitor as the service user, or as root where systemd has no D-Bus', () => {
+    const template = readFileSync(`${units}db-proxy-monitor.service.hbs`, 'utf8');
+    const unprivileged = renderTemplate(template, install);
+    expect(unprivileged).toContain('\nUser=db-proxy\nGroup=db-proxy\nSupplementaryGroups=db-proxy-operators\n');
+    expect(unprivileged).toContain('\nWants=network-online.target dbus.socket\n');
+    expect(unprivileged).toContain('\nReadWritePaths=/var/lib/db-proxy/monitor /var/lib/db-proxy/status\n');
+    expect(unprivileged).toContain('\nCapabilityBoundingSet=\n');
+    expect(renderTemplate(template, { ...install, monitorUser: 'root' })).toContain('\nUser=root\n');
   });
 
   it('refuses a value with a line break, which could smuggle in a directive', () => {

@@ -76,7 +76,9 @@ export function registerLogs(program: Command): void {
     .option('-n, --lines <n>', 'the last n lines', (text: string) => String(nonNegativeInteger(text)))
     .addHelpText(
       'after',
-      '\nWith "orchestrator": "kubernetes" the worker logs to its pod, which only kubectl (through the kubelet)\n' +
+      '\nThe journal of system units is readable by root and the members of systemd-journal (or adm):\n' +
+        'an operator (db-proxy-operators) needs that group too; the journal holds no secret.\n' +
+        '\nWith "orchestrator": "kubernetes" the worker logs to its pod, which only kubectl (through the kubelet)\n' +
         'reads: logs prints the command to run, `kubectl -n <namespace> logs deployment/<name>` with -f and\n' +
         '--tail, on stdout, and exits 1, having shown no log.\n' +
         '\nExit codes: those of journalctl; 1 on Kubernetes (see above); 2 wrong usage (an unknown option, a bad value).',

@@ -12,6 +12,9 @@ import { loadDefaults } from '../../config/load-defaults.js';
 import { gather } from '../../health/gather.js';
 import { LISTEN_EXPECTATION, parseListenAddress, type ListenAddress } from '../../health/listen-address.js';
 import { buildSamples } from '../../health/metrics.js';
+import { buildSnapshot } from '../../health/snapshot.js';
+import { writeStatusSnapshot } from '../../health/snapshot-file.js';
+import { statusRows } from '../../health/status-report.js';
 import type { MetricsServer } from '../../health/metrics-server.js';
 import { evaluate, forgetRemoved, type MonitorState, type Observation } from '../../health/monitor.js';
 import { postToSlack } from '../../health/slack.js';
@@ -53,8 +56,9 @@ export function registerMonitor(program: Command): void {
 The threshold is heartbeat_overdue_seconds of defaults.json (default 7200: 2 h), both for a heartbeat
 that is older and for a worker that still heartbeats but whose cycles have all failed for longer
 (not syncing). What was alerted
-is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. An alert that
-cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
+is kept in <state-dir>/monitor/state.json, so a restart does not repeat alerts. Each check also
+replaces <state-dir>/status/status.json: what db-proxy status shows, without any secret, for
+operators who may read no credential. An alert that cannot be posted is tried again at the next check. Without SLACK_WEBHOOK_URL alerts are only logged.
 The metrics (one scrape target for all the projects of this host) are read afresh at each scrape;
 contrib/prometheus/db-proxy.rules.yml holds the matching Prometheus alerts. Not with --once.
 Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be posted; 2 wrong usage
@@ -124,6 +128,26 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
             }
           }
           await writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`, 0o640);
+          // What `status` shows, for operators who may read no secret; a failure to write it is
+          // logged and the check goes on (the snapshot's age then tells the readers).
+          try {
+            await writeStatusSnapshot(
+              stateDir,
+              buildSnapshot({
+                time: seen.now,
+                writtenAt: new Date(),
+                host,
+                intervalSeconds: interval,
+                heartbeatsRead: seen.heartbeatsRead,
+                unitsRead: seen.unitsRead,
+                problems: seen.problems,
+                projects: statusRows(seen, host, false),
+                fleet: statusRows(seen, host, true),
+              }),
+            );
+          } catch (error) {
+            logger.error(`status snapshot not written: ${describeError(error)}`);
+          }
           logger.debug('check done', { projects: observations.length, alerts: alerts.length, unposted });
           if (flags.once) {
             process.exitCode = unposted > 0 ? ExitCode.failure : ExitCode.ok;

@@ -2,8 +2,9 @@
 // streamed from a cursor to stdout (with its back-pressure) so that any range fits in memory.
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import { credentialsPath, loadCredentials } from '../../config/credentials.js';
+import { READER_FILE, credentialsPath, loadCredentials, loadReaderUrl } from '../../config/credentials.js';
 import { loadDefaults } from '../../config/load-defaults.js';
+import { ConfigError, describeError } from '../../errors.js';
 import { positiveInteger, unixTime } from '../option-values.js';
 import { globalOptions } from '../options.js';
 
@@ -42,7 +43,12 @@ export function registerQuery(program: Command): void {
     .addOption(new Option('--format <format>', 'table, csv or json').choices(FORMATS).hideHelp())
     .addHelpText(
       'after',
-      '\nExit codes: 0 rows printed (maybe none); 1 MongoDB failed; 2 wrong usage (an unknown option, a bad value); 78 no such collection.',
+      `
+The rows are read with MONGO_READ_URL, a MongoDB user with the read role: from the environment,
+else from reader.env in the configuration directory (readable by the db-proxy-operators group).
+Without one, the workers' MONGO_URL is used where it is readable, with a warning.
+Exit codes: 0 rows printed (maybe none); 1 MongoDB failed; 2 wrong usage (an unknown option, a bad
+value); 78 no such collection, or no MongoDB URL to read with.`,
     )
     .action(async (database: string, flags: QueryFlags, command: Command) => {
       const format = flags.json ? 'json' : flags.csv ? 'csv' : (flags.format ?? 'table');
@@ -59,9 +65,9 @@ export function registerQuery(program: Command): void {
       };
       const { configDir } = globalOptions(command);
       const defaults = await loadDefaults(configDir);
-      const credentials = await loadCredentials(credentialsPath(configDir));
+      const url = await readUrl(configDir);
       const { openPivotReader } = await import('../../query/reader.js');
-      const reader = openPivotReader({ url: credentials.MONGO_URL, database: defaults.mongo_database });
+      const reader = openPivotReader({ url, database: defaults.mongo_database });
       try {
         const resolved = await reader.resolve(query);
         const chunks = formatPivotStream(() => reader.streamRows(resolved), format, {
@@ -75,4 +81,22 @@ export function registerQuery(program: Command): void {
         await reader.close();
       }
     });
+}
+
+/** MONGO_READ_URL (environment, reader.env); else, for an older install, the workers' URL with a warning. */
+async function readUrl(configDir: string): Promise<string> {
+  const reader = await loadReaderUrl(configDir);
+  if (reader) return reader.url;
+  try {
+    const { MONGO_URL } = await loadCredentials(credentialsPath(configDir));
+    process.stderr.write(
+      `db-proxy: warning: reading with the workers' read-write MONGO_URL: set MONGO_READ_URL (a user with the read role) in ${configDir}/${READER_FILE} or the environment\n`,
+    );
+    return MONGO_URL;
+  } catch (error) {
+    throw new ConfigError(
+      `no MongoDB URL to read with: set MONGO_READ_URL (a user with the read role) in the environment or in ${configDir}/${READER_FILE} (${describeError(error)})`,
+      { cause: error },
+    );
+  }
 }

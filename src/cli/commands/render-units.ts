@@ -21,6 +21,16 @@ export function installedUnits(prefix: string): { template: string; unit: string
   ];
 }
 
+interface RenderFlags {
+  out: string;
+  node: string;
+  appDir: string;
+  user: string;
+  group: string;
+  operatorsGroup: string;
+  monitorUser?: string;
+}
+
 export function registerRenderUnits(program: Command): void {
   program
     .command('render-units')
@@ -30,40 +40,49 @@ export function registerRenderUnits(program: Command): void {
     .requiredOption('--out <dir>', 'where to write the unit files')
     .requiredOption('--node <path>', 'absolute path of the node binary the units run')
     .requiredOption('--app-dir <dir>', 'absolute path of the installed program (holding dist/)')
-    .option('--user <name>', 'the unprivileged user of the workers', 'db-proxy')
-    .option('--group <name>', 'its group, which may also drop requests', 'db-proxy')
+    .option('--user <name>', 'the unprivileged user of the workers (and of the monitor)', 'db-proxy')
+    .option('--group <name>', 'its group, the only one that may read the secrets', 'db-proxy')
+    .option(
+      '--operators-group <name>',
+      'the operators: drop requests, read verdicts, project folders and the status snapshot',
+      'db-proxy-operators',
+    )
+    .option(
+      '--monitor-user <name>',
+      "the monitor's user (default --user); root only where systemd has no D-Bus system bus",
+    )
     .addHelpText(
       'after',
       '\nPrints the names of the files written, one per line. The unit prefix comes from defaults.json.',
     )
-    .action(
-      async (flags: { out: string; node: string; appDir: string; user: string; group: string }, command: Command) => {
-        const { configDir, stateDir } = globalOptions(command);
-        for (const [flag, value] of [
-          ['--node', flags.node],
-          ['--app-dir', flags.appDir],
-          ['--config-dir', configDir],
-          ['--state-dir', stateDir],
-        ] as const) {
-          if (!isAbsolute(value))
-            throw new UsageError(`${flag}: got ${JSON.stringify(value)}; expected an absolute path`);
-        }
-        const defaults = await loadDefaults(configDir);
-        const context: InstallContext = {
-          nodePath: flags.node,
-          appDir: flags.appDir,
-          configDir,
-          stateDir,
-          user: flags.user,
-          group: flags.group,
-          unitPrefix: defaults.unit_prefix,
-        };
-        await mkdir(flags.out, { recursive: true });
-        for (const { template, unit } of installedUnits(defaults.unit_prefix)) {
-          const text = renderTemplate(await readFile(join(TEMPLATES, template), 'utf8'), context);
-          await writeFile(join(flags.out, unit), text, { mode: 0o644 });
-          process.stdout.write(`${unit}\n`);
-        }
-      },
-    );
+    .action(async (flags: RenderFlags, command: Command) => {
+      const { configDir, stateDir } = globalOptions(command);
+      for (const [flag, value] of [
+        ['--node', flags.node],
+        ['--app-dir', flags.appDir],
+        ['--config-dir', configDir],
+        ['--state-dir', stateDir],
+      ] as const) {
+        if (!isAbsolute(value))
+          throw new UsageError(`${flag}: got ${JSON.stringify(value)}; expected an absolute path`);
+      }
+      const defaults = await loadDefaults(configDir);
+      const context: InstallContext = {
+        nodePath: flags.node,
+        appDir: flags.appDir,
+        configDir,
+        stateDir,
+        user: flags.user,
+        group: flags.group,
+        operatorsGroup: flags.operatorsGroup,
+        monitorUser: flags.monitorUser ?? flags.user,
+        unitPrefix: defaults.unit_prefix,
+      };
+      await mkdir(flags.out, { recursive: true });
+      for (const { template, unit } of installedUnits(defaults.unit_prefix)) {
+        const text = renderTemplate(await readFile(join(TEMPLATES, template), 'utf8'), context);
+        await writeFile(join(flags.out, unit), text, { mode: 0o644 });
+        process.stdout.write(`${unit}\n`);
+      }
+    });
 }

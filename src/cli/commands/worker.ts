@@ -132,8 +132,7 @@ the log and in the STATUS= line, one per field, where the creator reads them).`,
         // READY only once both databases answer: `systemctl start` then means "syncing".
         const backoff = new Backoff(project.config.sync.retry_initial_seconds, project.config.sync.retry_max_seconds);
         const access = {
-          host: project.config.mysql.host,
-          port: project.config.mysql.port,
+          server: project.config.mysql,
           user: project.credentials.MYSQL_USER,
           password: project.credentials.MYSQL_PASSWORD,
           connectTimeoutSeconds: project.config.sync.connect_timeout_seconds,

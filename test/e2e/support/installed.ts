@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseShowBlock } from '../../../src/systemd/systemctl.js';
-import { connectMysqlRoot } from '../../support/mysql.js';
+import { generateDataset } from '../../support/dataset.js';
+import { connectMysqlRoot, createSourceDatabase, type SourceDatabase } from '../../support/mysql.js';
 import { bootContainer, type Container, type ExecResult } from './systemd-container.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
@@ -36,6 +37,8 @@ export interface Installed {
   verdict(id: string, timeoutMs?: number): Promise<{ dir: 'processed' | 'failed'; verdict: Record<string, unknown> }>;
   unitName(database: string): Promise<string>;
   show(unit: string, ...properties: string[]): Promise<Record<string, string>>;
+  /** Restarts the monitor and waits for the status snapshot of its first check. */
+  freshStatusSnapshot(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -81,7 +84,8 @@ export async function installInContainer(mongoUrl: string, databases: string[]):
       `${JSON.stringify({ mongo_database: mongoDatabase, log_level: 'info', allowed_servers: ['127.0.0.1', '127.0.0.1:3306'] }, null, 2)}\n`,
       '0640',
     );
-    await c.exec(['chown', 'root:db-proxy', `${CONFIG}/defaults.json`]);
+    // The operators' group's, as install.sh leaves it: no secret, read by operators and (as members) the units.
+    await c.exec(['chown', 'root:db-proxy-operators', `${CONFIG}/defaults.json`]);
     await c.shell(`mkdir -p ${WORK}/requests && cp ${SRC}/requests/*.json ${WORK}/requests/`);
 
     const cli = (args: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> =>
@@ -138,6 +142,20 @@ export async function installInContainer(mongoUrl: string, databases: string[]):
         const out = await c.systemctl('show', unit, ...properties.map((p) => `--property=${p}`));
         return parseShowBlock(out.stdout);
       },
+      async freshStatusSnapshot() {
+        // Each snapshot is a new file renamed into place: a new inode.
+        const inode = async () => (await c.exec(['stat', '-c', '%i', `${STATE}/status/status.json`])).stdout.trim();
+        const before = await inode();
+        await c.systemctl('restart', 'db-proxy-monitor.service');
+        await c.waitFor(
+          async () => {
+            const now = await inode();
+            return (now !== '' && now !== before) || undefined;
+          },
+          60_000,
+          "the monitor's status snapshot",
+        );
+      },
       async dispose() {
         await c.dispose();
         await dropMysqlUser(mysqlUser);
@@ -148,6 +166,21 @@ export async function installInContainer(mongoUrl: string, databases: string[]):
     await dropMysqlUser(mysqlUser);
     throw error;
   }
+}
+
+/** A source database on the host's MariaDB: 4 waves of 3 points of Extraction_1_dev_a in the hour before `now`. */
+export async function seedSourceDatabase(name: string, now: number): Promise<SourceDatabase> {
+  const source = await createSourceDatabase({ name });
+  const data = generateDataset({
+    now,
+    waves: 4,
+    points: 3,
+    spanSeconds: 3600,
+    monitories: [{ name: 'Extraction_1_dev_a', interval: 300 }],
+  });
+  await source.insertCycles(data.cycles);
+  await source.insertMeasures(data.measures);
+  return source;
 }
 
 export async function grantRead(database: string, user: string): Promise<void> {

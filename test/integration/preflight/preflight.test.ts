@@ -4,12 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceSchemaSchema } from '../../../src/config/defaults-schema.js';
+import { MysqlSectionSchema, resolveMysqlServer } from '../../../src/config/mysql-servers.js';
 import { SourceError } from '../../../src/errors.js';
 import { runPreflight, type MysqlAccess } from '../../../src/preflight/preflight.js';
 import { connectMysqlRoot, createSourceDatabase, mysqlRoot, type SourceDatabase } from '../../support/mysql.js';
 
 const schema = SourceSchemaSchema.parse({});
-const root: MysqlAccess = { ...mysqlRoot, connectTimeoutSeconds: 5 };
+const address = { host: mysqlRoot.host, port: mysqlRoot.port };
+// The loopback default, `preferred`: the shared MariaDB has no TLS, so the login falls back to plain.
+const server = { ...address, ...resolveMysqlServer(MysqlSectionSchema.parse({}), address) };
+const root: MysqlAccess = { server, user: mysqlRoot.user, password: mysqlRoot.password, connectTimeoutSeconds: 5 };
 const target = (db: SourceDatabase, overrides: Partial<Parameters<typeof runPreflight>[1]> = {}) => ({
   server: '127.0.0.1:3306',
   database: db.name,
@@ -117,6 +121,8 @@ describe('preflight of a source', () => {
   });
 
   it('a server that does not answer is an error to retry, not a finding', async () => {
-    await expect(runPreflight({ ...root, port: 1 }, target(db))).rejects.toBeInstanceOf(SourceError);
+    await expect(runPreflight({ ...root, server: { ...server, port: 1 } }, target(db))).rejects.toBeInstanceOf(
+      SourceError,
+    );
   });
 });
