@@ -138,13 +138,13 @@ async function syncNewWaves(
   report: CycleReport,
 ): Promise<void> {
   const kept = config.request.monitory_name_kept;
-  let from = readFrom(kept, store.states.values(), ctx);
+  let froms = readFrom(kept, store.states.values(), ctx);
   for (;;) {
     if (deps.signal?.aborted) {
       report.aborted = true;
       return;
     }
-    const page = await timed(report.stages, 'cycles_ms', deps.source.readCycles(kept, from, CYCLES_PER_PAGE));
+    const page = await timed(report.stages, 'cycles_ms', deps.source.readCycles(froms, CYCLES_PER_PAGE));
     const { cycles, next } = completeWaves(page, CYCLES_PER_PAGE);
     const plan = planWaves(cycles, store.states, ctx);
     for (const targets of plan.values()) {
@@ -159,6 +159,6 @@ async function syncNewWaves(
     }
     if (plan.size > 0) await writeWaves(plan, store, config, deps, report);
     if (next === undefined || report.aborted) return;
-    from = next;
+    froms = froms.map(([monitory, from]) => [monitory, Math.max(from, next)]);
   }
 }

@@ -24,9 +24,11 @@ export function sourceSql(s: SourceSchema, measures: string) {
   const mWave = q(s.measure_wave_counter);
   const crc = digestRowExpression(q(s.measure_point_id), q(s.measure_point_value));
   return {
+    // One (name, from) pair per monitory name: each a range of the (monitory_name, wave_counter) index.
     cyclesFrom: (monitories: number, limit: number) =>
-      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
-      `AND ${wave} >= ? ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
+      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ` +
+      Array.from({ length: monitories }, () => `(${q(s.cycle_monitory_name)} = ? AND ${wave} >= ?)`).join(' OR ') +
+      ` ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
     cyclesInRanges: (monitories: number, ranges: number, limit: number) =>
       `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
       `AND ${wave} >= ? AND (${Array.from({ length: ranges }, () => `${wave} BETWEEN ? AND ?`).join(' OR ')}) ` +

@@ -31,8 +31,8 @@ export interface SourceOptions {
 }
 
 export interface Source extends ChangeReads {
-  /** Cycles of the given monitory names from `from` on, ascending, at most `limit` rows. */
-  readCycles(monitories: readonly string[], from: number, limit: number): Promise<CycleRow[]>;
+  /** Cycles of each monitory name from its own `from` on, ascending, at most `limit` rows. */
+  readCycles(froms: readonly (readonly [monitory: string, from: number])[], limit: number): Promise<CycleRow[]>;
   /** The same, restricted to waves in `ranges` (at most RANGES_PER_QUERY of them). */
   readCyclesIn(
     monitories: readonly string[],
@@ -129,9 +129,9 @@ export function createSource(options: SourceOptions): Source {
   return {
     ...changeMethods(s.measure_change_column, sql, execute, fail, options.measures),
 
-    async readCycles(monitories, from, limit) {
+    async readCycles(froms, limit) {
       try {
-        return cycleRows(await execute(sql.cyclesFrom(monitories.length, limit), [...monitories, from]));
+        return cycleRows(await execute(sql.cyclesFrom(froms.length, limit), froms.flat()));
       } catch (error) {
         throw fail(`reading ${s.cycle_table}`, error);
       }
