@@ -45,3 +45,17 @@ export function buildFleetRows(
   const key = (row: HostedRow): string => `${row.host}\u0000${row.project}`;
   return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/**
+ * The heartbeats this host's workers left for projects that no longer have a folder here: removed
+ * projects. Only this host's monitor can tell (another host cannot see this host's folders), and
+ * while they stay every other host's `status --fleet` shows them overdue for ever.
+ */
+export function heartbeatsOfRemovedProjects(
+  projects: readonly ProjectInfo[],
+  heartbeats: ReadonlyMap<string, Heartbeat>,
+  host: string,
+): Heartbeat[] {
+  const local = new Set(projects.map((p) => p.database));
+  return [...heartbeats.values()].filter((beat) => beat.host === host && !local.has(beat.project));
+}

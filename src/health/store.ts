@@ -9,6 +9,11 @@ export interface HeartbeatStore {
   readAll(): Promise<Map<string, Heartbeat>>;
   /** The server's clock, to age heartbeats against the clock that stamped them. */
   serverTime(): Promise<Date>;
+  /**
+   * Deletes a heartbeat if it is still the one that was read (same host and server time): a
+   * worker that wrote again meanwhile, here or on another host, keeps its heartbeat.
+   */
+  deleteIfUnchanged(beat: Heartbeat): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,15 @@ export function openHeartbeatStore(url: string, database: string, timeoutSeconds
         return localTime instanceof Date ? localTime : new Date();
       } catch (error) {
         throw fail('reading the server clock', error);
+      }
+    },
+    async deleteIfUnchanged(beat) {
+      try {
+        const filter = { _id: beat._id, host: beat.host, server_time: beat.server_time };
+        // The heartbeats' _id is the project name (a string), which the driver's default type does not say.
+        return (await db.collection<{ _id: string }>(HEARTBEATS_COLLECTION).deleteOne(filter)).deletedCount === 1;
+      } catch (error) {
+        throw fail(`removing the heartbeat of ${beat.project}`, error);
       }
     },
     async close() {

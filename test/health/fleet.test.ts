@@ -1,6 +1,6 @@
 // `status --fleet` rows: this host's projects and every other host's, silent hosts included.
 import { describe, expect, it } from 'vitest';
-import { buildFleetRows } from '../../src/health/fleet.js';
+import { buildFleetRows, heartbeatsOfRemovedProjects } from '../../src/health/fleet.js';
 import { HeartbeatSchema, type Heartbeat } from '../../src/health/heartbeat.js';
 import { renderStatusTable } from '../../src/health/status.js';
 
@@ -62,5 +62,23 @@ describe('buildFleetRows', () => {
     expect(table[0]).toMatch(/^HOST +PROJECT +UNIT +HEALTH/);
     expect(table[2]).toMatch(/^h-silent +gone +remote +overdue /);
     expect(renderStatusTable(rows, { colour: false }).split('\n')[0]).toMatch(/^PROJECT +UNIT/);
+  });
+});
+
+describe('heartbeatsOfRemovedProjects', () => {
+  it("picks this host's heartbeats of projects without a folder here, never another host's", () => {
+    const heartbeats = new Map([
+      ['here', beat('here', 'h-this', 20)],
+      ['removed', beat('removed', 'h-this', 20)],
+      // Moved to another host: its heartbeat is that host's now.
+      ['moved', beat('moved', 'h-other', 20)],
+      ['there', beat('there', 'h-other', 30)],
+    ]);
+    const picked = heartbeatsOfRemovedProjects(
+      [{ database: 'here', unit: 'db-proxy@here.service' }],
+      heartbeats,
+      'h-this',
+    );
+    expect(picked.map((b) => b.project)).toEqual(['removed']);
   });
 });

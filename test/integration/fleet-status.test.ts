@@ -14,6 +14,7 @@ describe('status --fleet', () => {
   const suffix = Math.random().toString(16).slice(2, 8);
   const other = { project: `elsewhere_${suffix}`, host: `sync-host-2-${suffix}` };
   const silent = { project: `silent_${suffix}`, host: `sync-host-3-${suffix}` };
+  const removed = { project: `removed_${suffix}`, host: hostname() };
 
   beforeAll(async () => {
     project = await createSyncProject({ mongoUrl, defaults: { heartbeat_overdue_seconds: 3600 } });
@@ -26,6 +27,8 @@ describe('status --fleet', () => {
       [other, 10],
       [silent, 3 * 3600],
       [{ project: project.source.name, host: hostname() }, 5],
+      // A project removed from this host: its folder is gone, its worker's heartbeat is not.
+      [removed, 120],
     ] as const) {
       const at = new Date(Date.now() - ageSeconds * 1000);
       const doc = new HealthTracker().document(
@@ -76,5 +79,23 @@ describe('status --fleet', () => {
     );
     const local = JSON.parse((await cli('--json')).stdout) as { projects: { host: string; project: string }[] };
     expect(local.projects).toEqual([expect.objectContaining({ host: hostname(), project: project.source.name })]);
+  });
+
+  it("the monitor removes the heartbeat of this host's removed project, and only that one", async () => {
+    const heartbeats = project.db.collection<{ _id: string }>('heartbeats');
+    const before = (await heartbeats.find().toArray()).map((doc) => doc._id).sort();
+    expect(before).toContain(removed.project);
+    const check = await runCli([
+      '--config-dir',
+      project.config.dir,
+      '--state-dir',
+      project.config.stateDir,
+      'monitor',
+      '--once',
+    ]);
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(check.stderr).toContain(`heartbeat of ${removed.project} removed: the project has no folder on this host`);
+    const after = (await heartbeats.find().toArray()).map((doc) => doc._id).sort();
+    expect(after).toEqual(before.filter((id) => id !== removed.project));
   });
 });

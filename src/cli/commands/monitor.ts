@@ -12,6 +12,7 @@ import { loadDefaults } from '../../config/load-defaults.js';
 import { gather } from '../../health/gather.js';
 import { LISTEN_EXPECTATION, parseListenAddress, type ListenAddress } from '../../health/listen-address.js';
 import { buildSamples } from '../../health/metrics.js';
+import { retireRemovedHeartbeats } from '../../health/retire-heartbeats.js';
 import { buildSnapshot } from '../../health/snapshot.js';
 import { writeStatusSnapshot } from '../../health/snapshot-file.js';
 import { statusRows } from '../../health/status-report.js';
@@ -91,6 +92,7 @@ Exit codes (--once): 0 checked and every alert posted; 1 an alert could not be p
             component: 'monitor',
           });
           for (const problem of seen.problems) logger.warn(problem);
+          await retireRemovedHeartbeats(seen, host, logger);
           // Projects with a folder only: a removed project's heartbeat stays in MongoDB but is no alert.
           const observations: Observation[] = seen.projects.map(({ database: project, unit }) => {
             const beat = seen.heartbeats.get(project);
