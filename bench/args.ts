@@ -10,6 +10,8 @@ export interface SteadyOptions {
   baselineRev: string;
   /** The candidate is told to use TL_measures.id as source.measure_change_column. */
   changeColumn: boolean;
+  /** Merged into the candidate's defaults.json (--defaults); the baseline keeps its defaults. */
+  candidateDefaults?: Record<string, unknown>;
 }
 
 export interface BenchOptions {
@@ -32,6 +34,8 @@ export interface BenchOptions {
   nodeArgs: string[];
   /** How the latency test sees a wave arrive; auto picks findOne unless _id lookups are collection scans. */
   latencyProbe: 'auto' | 'findOne' | 'checkpoint';
+  /** Seconds the sync loop idles after its backfill before its RSS is read; 0 skips that phase. */
+  idleSeconds: number;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -39,6 +43,8 @@ const USAGE = `usage: npm run bench -- [options]
   --waves N            waves per monitory name (default 2000)
   --points N           points per wave (default 250)
   --latency-waves N    new waves committed to measure the incremental latency (default 20)
+  --idle-seconds N     the sync loop backfills, then idles N s before its RSS is read (default 30;
+                       0 skips it)
   --write-in-flight L  insertMany batches in flight for the write limit, each measured, the best
                        is the limit (default 1,2,4)
   --defaults JSON      merged into db-proxy's defaults.json, e.g. '{"sync":{"waves_per_query":64}}'
@@ -72,12 +78,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     cpuProfDir: undefined,
     nodeArgs: [],
     latencyProbe: 'auto',
+    idleSeconds: 30,
   };
   const numeric: Record<string, keyof BenchOptions> = {
     '--monitories': 'monitories',
     '--waves': 'waves',
     '--points': 'points',
     '--latency-waves': 'latencyWaves',
+    '--idle-seconds': 'idleSeconds',
   };
   const steady: SteadyOptions = { minutes: 10, timeFactor: 1, baselineRev: DEFAULT_BASELINE_REV, changeColumn: false };
   let wantSteady = false;
@@ -167,14 +175,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     if (key === undefined) throw new UsageError(`unknown option ${JSON.stringify(arg)}\n${USAGE}`);
     const text = inline ?? argv[++i];
     const value = Number(text);
-    const min = key === 'latencyWaves' ? 0 : 1;
+    const min = key === 'latencyWaves' || key === 'idleSeconds' ? 0 : 1;
     if (text === undefined || !Number.isInteger(value) || value < min) {
       throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${JSON.stringify(text ?? '')}\n${USAGE}`);
     }
     (options as unknown as Record<string, number>)[key] = value;
   }
   if (options.monitories > 100) throw new UsageError('--monitories: at most 100');
-  if (wantSteady) options.steady = steady;
+  if (wantSteady) options.steady = { ...steady, candidateDefaults: options.defaults };
   return options;
 }
 

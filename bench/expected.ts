@@ -9,6 +9,7 @@ interface ScheduleSettings {
   sleepSeconds: number;
   ageFraction: number;
   reconcileSeconds: number;
+  sweepOnly?: boolean;
 }
 interface ScheduleModule {
   expectedChecksPerWave: (s: ScheduleSettings, retentionSeconds: number, cycleSeconds?: number) => number;
@@ -25,13 +26,21 @@ export interface Expectation {
   source: string;
 }
 
-export async function loadExpectation(distDir: string): Promise<Expectation> {
+/**
+ * With a change column (`changeColumn`), the schedule keeps only its sweep, and the settled range
+ * reads each row once more (one row per wave touched): one more read per row.
+ */
+export async function loadExpectation(
+  distDir: string,
+  changeColumn = false,
+  candidateDefaults: Record<string, unknown> = {},
+): Promise<Expectation> {
   const schedule = join(distDir, 'sync', 'schedule.js');
   const defaults = join(distDir, 'config', 'defaults-schema.js');
   if (existsSync(schedule) && existsSync(defaults)) {
     const { expectedChecksPerWave } = (await import(pathToFileURL(schedule).href)) as ScheduleModule;
     const { DefaultsSchema } = (await import(pathToFileURL(defaults).href)) as DefaultsModule;
-    const sync = DefaultsSchema.parse({}).sync;
+    const sync = DefaultsSchema.parse(candidateDefaults).sync;
     return {
       checksPerWave: (retention, sleepTime, cycleSeconds) =>
         expectedChecksPerWave(
@@ -39,13 +48,15 @@ export async function loadExpectation(distDir: string): Promise<Expectation> {
             sleepSeconds: sleepTime,
             ageFraction: sync.check_age_fraction,
             reconcileSeconds: sync.reconcile_interval_seconds,
+            sweepOnly: changeColumn,
           },
           retention,
           cycleSeconds,
-        ),
+        ) + (changeColumn ? 1 : 0),
       source:
         `the candidate's expectedChecksPerWave (src/sync/schedule.ts), check_age_fraction ${sync.check_age_fraction}, ` +
-        `reconcile_interval_seconds ${sync.reconcile_interval_seconds}, at the measured cycle period`,
+        `reconcile_interval_seconds ${sync.reconcile_interval_seconds}, at the measured cycle period` +
+        (changeColumn ? '; change column: the sweep alone, plus the settled range read' : ''),
     };
   }
   return {

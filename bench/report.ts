@@ -58,6 +58,13 @@ export interface Figures {
     stop_s: number;
     loop_peak_rss_mb: number | null;
   };
+  /** The looping sync after its own backfill of the data set, then idle (see idle-memory.ts). */
+  idle: null | {
+    idle_s: number;
+    idle_rss_mb: number;
+    peak_rss_mb: number;
+    self_report: string;
+  };
   doubled: null | {
     waves_per_monitory: number;
     rows: number;
@@ -91,6 +98,22 @@ export function targetsOf(figures: Omit<Figures, 'targets' | 'all_pass'>): Targe
       pass: figures.backfill.peak_rss_mb <= 200,
     },
   ];
+  if (figures.idle) {
+    targets.push({
+      name: 'idle RSS after a backfill (sync loop)',
+      value: figures.idle.idle_rss_mb,
+      unit: 'MB',
+      limit: 100,
+      pass: figures.idle.idle_rss_mb <= 100,
+    });
+    targets.push({
+      name: 'peak RSS of that loop',
+      value: figures.idle.peak_rss_mb,
+      unit: 'MB',
+      limit: 200,
+      pass: figures.idle.peak_rss_mb <= 200,
+    });
+  }
   if (figures.doubled) {
     const growth = figures.doubled.rss_growth_pct;
     targets.push({
@@ -171,6 +194,14 @@ export function renderTable(f: Figures): string {
         `; observed by ${l.probe}` +
         `; SIGTERM → ${l.sigterm_signal ?? `exit ${String(l.sigterm_exit_code)}`} in ${secs(l.stop_s)}` +
         (l.loop_peak_rss_mb === null ? '' : `; loop peak RSS ${l.loop_peak_rss_mb.toFixed(1)} MB`),
+    ]);
+  }
+  if (f.idle) {
+    const i = f.idle;
+    rows.push([
+      `idle after a backfill (${i.idle_s} s)`,
+      `${i.idle_rss_mb.toFixed(1)} MB`,
+      `VmRSS of the sync loop; peak ${i.peak_rss_mb.toFixed(1)} MB; its own figures: ${i.self_report}`,
     ]);
   }
   if (f.doubled) {

@@ -5,7 +5,8 @@
 //   2. the read limit: the same rows streamed by the `mariadb` client to /dev/null;
 //   3. the write limit: as many pivot documents inserted with insertMany (32 per batch, unordered);
 //   4. the incremental latency of the sync loop (sleep_time 1 s): commit → readable in MongoDB;
-//   5. the backfill of the doubled data set, for the growth of the peak RSS.
+//   5. the memory of the sync loop after its own backfill, idle (bench/idle-memory.ts);
+//   6. the backfill of the doubled data set, for the growth of the peak RSS.
 // With --steady, the steady state of the realistic building instead (bench/steady.ts).
 // Every database, directory and process it creates is removed or stopped on every path.
 // Needs a built product (npx tsc -p tsconfig.json), MariaDB on 127.0.0.1:3306 (root, no password)
@@ -16,6 +17,7 @@ import { UsageError, USAGE, parseArgs, type BenchOptions } from './args.ts';
 import { checkBuild, mariadbVersion } from './build-check.ts';
 import { runCleanup } from './cleanup.ts';
 import { createDataset, retentionDays } from './dataset.ts';
+import { measureIdleMemory } from './idle-memory.ts';
 import { measureLatency } from './latency.ts';
 import { measureBestWriteLimit, measureReadLimit } from './limits.ts';
 import { provideMongo } from './mongo-server.ts';
@@ -103,9 +105,29 @@ async function main(options: BenchOptions): Promise<Figures> {
     );
   }
   await setup.dropMongo();
+
+  // 5. The worker's memory once its backfill is over: the loop backfills a fresh MongoDB database.
+  let idle: Figures['idle'] = null;
+  if (options.idleSeconds > 0) {
+    log(`idle: sync loop backfills into a fresh MongoDB database, then ${options.idleSeconds} s idle`);
+    const m = await measureIdleMemory(cli, dataset, mongo.url, {
+      idleSeconds: options.idleSeconds,
+      extraDefaults: options.defaults,
+      nodeArgs: options.nodeArgs,
+    });
+    idle = {
+      idle_s: options.idleSeconds,
+      idle_rss_mb: mb(m.idleRssKb),
+      peak_rss_mb: mb(m.peakRssKb),
+      self_report: m.selfReport,
+    };
+    log(
+      `idle: RSS ${idle.idle_rss_mb} MB after ${options.idleSeconds} s (peak ${idle.peak_rss_mb} MB); ${m.selfReport}`,
+    );
+  }
   await dataset.drop();
 
-  // 5. The doubled data set.
+  // 6. The doubled data set.
   let doubled: Figures['doubled'] = null;
   if (!options.skipDouble) {
     const shape2 = { ...shape, waves: shape.waves * 2 };
@@ -172,6 +194,7 @@ async function main(options: BenchOptions): Promise<Figures> {
     },
     ratio: round(ratio, 3),
     latency,
+    idle,
     doubled,
   };
   const targets = targetsOf(figures);

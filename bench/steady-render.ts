@@ -38,7 +38,8 @@ export function renderSteady(f: SteadyFigures): string {
   const lines: string[] = [
     `db-proxy steady benchmark: ${s.building}`,
     `time factor ${s.time_factor}${s.time_factor === 1 ? ' (real time)' : ` (waves ${s.time_factor}× as often as the realistic building, over the whole retention)`}; window ${s.window_minutes} min; MongoDB: ${s.mongo}`,
-    `candidate: ${f.candidate.product}${s.change_column ? ' with source.measure_change_column = id' : ''}; baseline: ${f.baseline.product}`,
+    `candidate: ${f.candidate.product}${s.change_column ? ' with source.measure_change_column = id' : ''}` +
+      `${Object.keys(s.candidate_defaults).length > 0 ? `, defaults.json ${JSON.stringify(s.candidate_defaults)}` : ''}; baseline: ${f.baseline.product}`,
     `${f.candidate.latency.waves} live waves per side; per hour = window figure × 3600 ÷ ${f.candidate.window_s} s; per row inserted = per hour ÷ the building's rows per hour`,
     '',
   ];

@@ -51,6 +51,8 @@ export interface SteadyFigures {
     time_factor: number;
     window_minutes: number;
     change_column: boolean;
+    /** What --defaults merged into the candidate's defaults.json. */
+    candidate_defaults: Record<string, unknown>;
     baseline_rev: string;
     expected_reads_per_row: number;
     expected_from: string;
@@ -116,6 +118,7 @@ export function figuresOf(
     timeFactor: number;
     intervals: number[];
     changeColumn: boolean;
+    candidateDefaults: Record<string, unknown>;
     baselineRev: string;
     minutes: number;
   },
@@ -174,6 +177,7 @@ export function figuresOf(
       time_factor: setup.timeFactor,
       window_minutes: setup.minutes,
       change_column: setup.changeColumn,
+      candidate_defaults: setup.candidateDefaults,
       baseline_rev: setup.baselineRev,
       expected_reads_per_row: round(checks, 1),
       expected_from: expectation.source,

@@ -43,7 +43,10 @@ export async function runSteady(
   log(`userstat on for the run${userstat.wasOn ? ' (it already was)' : ''}`);
 
   const now = Math.floor(Date.now() / 1000);
-  const candidateDefaults = options.changeColumn ? { source: { measure_change_column: 'id' } } : {};
+  const candidateDefaults = {
+    ...options.candidateDefaults,
+    ...(options.changeColumn ? { source: { measure_change_column: 'id' } } : {}),
+  };
   const sides: Side[] = [];
   for (const spec of [
     { name: 'candidate' as const, cli: candidateCli, defaults: candidateDefaults },
@@ -163,10 +166,11 @@ export async function runSteady(
         timeFactor: options.timeFactor,
         intervals: sides[0]!.building.intervals,
         changeColumn: options.changeColumn,
+        candidateDefaults: options.candidateDefaults ?? {},
         baselineRev: options.baselineRev,
         minutes: options.minutes,
       },
-      await loadExpectation(dirname(dirname(candidateCli))),
+      await loadExpectation(dirname(dirname(candidateCli)), options.changeColumn, candidateDefaults),
     );
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));

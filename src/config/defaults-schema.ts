@@ -35,6 +35,11 @@ export const SourceSchemaSchema = z
       measure_wave_counter: identifier.default('wave_counter').describe("The measures table's wave counter column."),
       measure_point_id: identifier.default('point_id').describe("The measures table's point id column."),
       measure_point_value: identifier.default('point_value').describe("The measures table's value column."),
+      measure_change_column: identifier
+        .optional()
+        .describe(
+          'Optional: a column of the measures table that grows with every insert, set by the server (an AUTO_INCREMENT id, or a TIMESTAMP/DATETIME defaulting to the current time). Inserts at any age are then found by reading past a cursor on it.',
+        ),
     },
     { error: 'an object of table and column names' },
   )
@@ -61,6 +66,10 @@ export const SyncTuningSchema = z
       reconcile_interval_seconds: positiveSeconds(
         21_600,
         'Every wave in retention is digest-checked at least once in this time, whatever its age.',
+      ),
+      change_lookback_seconds: positiveSeconds(
+        60,
+        'With source.measure_change_column: the cursor only passes values seen at least this long ago, so rows committed out of order (a lower id or timestamp committed after a higher one) by transactions shorter than this are read.',
       ),
       retention_interval_seconds: positiveSeconds(
         3600,

@@ -30,8 +30,10 @@ const INTEGER = ['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint',
 const NUMBER = [...INTEGER, 'float', 'double', 'real'];
 const TEXT = ['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'enum'];
 
+const CHANGE = [...INTEGER.filter((type) => type !== 'decimal' && type !== 'numeric'), 'timestamp', 'datetime'];
+
 interface ColumnRule {
-  field: keyof SourceSchema;
+  field: Exclude<keyof SourceSchema, 'measure_change_column'>;
   types: readonly string[];
   expected: string;
 }
@@ -64,7 +66,7 @@ export function checkCatalog(target: PreflightTarget, catalog: Catalog): Finding
   }
   const tables = catalog.database.tables;
   const s = target.schema;
-  const checkTable = (field: string, table: string, rules: ColumnRule[], waveField: keyof SourceSchema): void => {
+  const checkTable = (field: string, table: string, rules: ColumnRule[], waveField: ColumnRule['field']): void => {
     if (!tables.includes(table)) {
       issues.push(`${field}: table ${table} does not exist in ${target.database}; tables there: ${list(tables)}`);
       return;
@@ -95,5 +97,26 @@ export function checkCatalog(target: PreflightTarget, catalog: Catalog): Finding
   };
   checkTable('source.cycle_table', s.cycle_table, CYCLE_COLUMNS, 'cycle_wave_counter');
   checkTable('measures', target.measures, MEASURE_COLUMNS, 'measure_wave_counter');
+  if (s.measure_change_column !== undefined && tables.includes(target.measures))
+    checkChangeColumn(target.measures, s.measure_change_column, catalog, { issues, warnings });
   return { issues, warnings };
+}
+
+/** The optional change column: a whole number or a time, and best the first column of an index. */
+function checkChangeColumn(table: string, column: string, catalog: Catalog, findings: Findings): void {
+  const columns = catalog.columns.get(table) ?? new Map<string, string>();
+  const type = columns.get(column);
+  if (type === undefined) {
+    findings.issues.push(
+      `source.measure_change_column: column ${column} does not exist in ${table}; columns there: ${list([...columns.keys()])}`,
+    );
+  } else if (!CHANGE.includes(type)) {
+    findings.issues.push(
+      `source.measure_change_column: column ${column} of ${table} is ${type.toUpperCase()}; expected an integer type (an AUTO_INCREMENT id) or TIMESTAMP/DATETIME`,
+    );
+  } else if (!(catalog.indexes.get(table) ?? []).some((index) => index[0] === column)) {
+    findings.warnings.push(
+      `source.measure_change_column: no index of ${table} starts with ${column}; every cycle will scan the table to find new rows`,
+    );
+  }
 }

@@ -20,7 +20,12 @@ export async function runPreflight(access: MysqlAccess, target: PreflightTarget)
     {
       field: 'measures',
       table: target.measures,
-      columns: [s.measure_wave_counter, s.measure_point_id, s.measure_point_value],
+      columns: [
+        s.measure_wave_counter,
+        s.measure_point_id,
+        s.measure_point_value,
+        ...(s.measure_change_column === undefined ? [] : [s.measure_change_column]),
+      ],
     },
   ]);
   return { issues: denied, warnings: findings.warnings };

@@ -2,6 +2,7 @@
 // of the waves the age schedule makes due (all of them with `reconcile`), re-reading those that differ.
 import type { EffectiveConfig } from '../config/effective.js';
 import type { Logger } from '../logging/logger.js';
+import { ChangePass } from './change-pass.js';
 import { emptyState } from './checkpoint.js';
 import { CYCLES_PER_PAGE, completeWaves, runChecks } from './check-pass.js';
 import { writeWaves, StateStore } from './pipeline.js';
@@ -9,7 +10,7 @@ import { lowerBound, planWaves, readFrom, type PlanContext } from './plan.js';
 import { preflight } from './preflight.js';
 import { emptyReport, timed, type CycleReport } from './report.js';
 import { NO_DOCUMENTS, applyRetention } from './retention.js';
-import { NO_UPPER_BOUND, dueRanges, type ScheduleSettings, type WaveRange } from './schedule.js';
+import { NO_UPPER_BOUND, dueRanges, mergeRanges, type ScheduleSettings, type WaveRange } from './schedule.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
 import type { CollectionState } from './types.js';
@@ -45,6 +46,8 @@ export function scheduleSettings(config: EffectiveConfig): ScheduleSettings {
     sleepSeconds: config.request.sleep_time,
     ageFraction: config.sync.check_age_fraction,
     reconcileSeconds: config.sync.reconcile_interval_seconds,
+    // Inserts at any age are found by the change column's cursor; the digests' sweep finds the rest.
+    sweepOnly: config.source.measure_change_column !== undefined,
   };
 }
 
@@ -64,13 +67,25 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
 
   report.deleted += await timed(report.stages, 'retention_ms', applyRetention(store, ctx, now, config, deps));
 
+  // The mark is taken before the new waves are read: every row up to it is in a wave read now or
+  // earlier, or in a wave the settled range will name.
+  const change = await ChangePass.load(config, deps, ctx);
+  await timed(report.stages, 'cycles_ms', change?.observe(now) ?? Promise.resolve());
+
   await syncNewWaves(store, ctx, now, config, deps, report);
 
   const kept = new Set(request.monitory_name_kept);
   if (!report.aborted) {
+    const touched = change
+      ? await timed(report.stages, 'mysql_wait_ms', change.settle(now, store.states.values()))
+      : [];
+    report.touched = touched.length;
     const ranges: WaveRange[] = deps.reconcile
       ? [[ctx.lowerBound, NO_UPPER_BOUND]]
-      : dueRanges(scheduleSettings(config), previousCheck(store.states, kept, deps.memory), now, ctx.lowerBound);
+      : mergeRanges([
+          ...dueRanges(scheduleSettings(config), previousCheck(store.states, kept, deps.memory), now, ctx.lowerBound),
+          ...touched,
+        ]);
     await runChecks(ranges, store, ctx, config, deps, report);
   }
   if (!report.aborted) {
@@ -82,6 +97,7 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
     }
     if (deps.memory) deps.memory.checkedAt = now;
     await store.save();
+    await change?.save();
   }
 
   for (const state of store.states.values()) {
@@ -122,13 +138,13 @@ async function syncNewWaves(
   report: CycleReport,
 ): Promise<void> {
   const kept = config.request.monitory_name_kept;
-  let from = readFrom(kept, store.states.values(), ctx);
+  let froms = readFrom(kept, store.states.values(), ctx);
   for (;;) {
     if (deps.signal?.aborted) {
       report.aborted = true;
       return;
     }
-    const page = await timed(report.stages, 'cycles_ms', deps.source.readCycles(kept, from, CYCLES_PER_PAGE));
+    const page = await timed(report.stages, 'cycles_ms', deps.source.readCycles(froms, CYCLES_PER_PAGE));
     const { cycles, next } = completeWaves(page, CYCLES_PER_PAGE);
     const plan = planWaves(cycles, store.states, ctx);
     for (const targets of plan.values()) {
@@ -143,6 +159,6 @@ async function syncNewWaves(
     }
     if (plan.size > 0) await writeWaves(plan, store, config, deps, report);
     if (next === undefined || report.aborted) return;
-    from = next;
+    froms = froms.map(([monitory, from]) => [monitory, Math.max(from, next)]);
   }
 }

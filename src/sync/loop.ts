@@ -5,7 +5,7 @@ import type { EffectiveConfig } from '../config/effective.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { Backoff } from './backoff.js';
-import { releaseMemory } from './gc.js';
+import { releaseMemory, releaseMemoryWhenSlack } from './gc.js';
 import { runCycle, type CycleMemory, type CycleReport } from './cycle.js';
 import type { Sink } from './sink.js';
 import type { Source } from './source.js';
@@ -39,6 +39,7 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
       deps.hooks?.onCycle?.(report);
       // A cycle that wrote this much was a backfill (or a large catch-up): what it promoted is garbage now.
       if (report.documents >= RELEASE_AFTER_DOCUMENTS) releaseMemory();
+      else releaseMemoryWhenSlack();
     } catch (error) {
       if (deps.signal.aborted) break;
       pause = backoff.next();
@@ -63,12 +64,25 @@ export function logCycle(logger: Logger, report: CycleReport, withStages = false
     deleted: report.deleted,
     checked: report.checked,
     differed: report.differed,
+    touched: report.touched,
     last_wave: report.lastWave ?? undefined,
     lag_s: report.lagSeconds ?? undefined,
     ms: report.ms,
-    ...(withStages ? report.stages : {}),
+    ...(withStages ? { ...report.stages, ...memoryFields() } : {}),
   };
   // A quiet cycle is routine; only cycles that changed something are worth a line at info.
   if (report.documents > 0 || report.deleted > 0) logger.info('cycle synced', fields);
   else logger.debug('cycle idle', fields);
+}
+
+/** The process's memory in MB, for debug lines: where a worker's RSS goes between cycles. */
+function memoryFields(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
+  return {
+    rss_mb: mb(m.rss),
+    heap_used_mb: mb(m.heapUsed),
+    heap_total_mb: mb(m.heapTotal),
+    external_mb: mb(m.external),
+  };
 }

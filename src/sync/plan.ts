@@ -28,15 +28,22 @@ export function lowerBound(threshold: number, retentionDays: number, nowSeconds:
 }
 
 /** Where this cycle starts reading cycles: the oldest checkpoint of any kept monitory name. */
-export function readFrom(kept: readonly string[], states: Iterable<CollectionState>, ctx: PlanContext): number {
+/**
+ * Where each kept monitory name's new cycle rows start: past the oldest checkpoint of its
+ * collections (the lower bound for one without), never below the lower bound. Per name, so that a
+ * package every 900 s does not make every cycle send again the rows of one every 300 s.
+ */
+export function readFrom(
+  kept: readonly string[],
+  states: Iterable<CollectionState>,
+  ctx: PlanContext,
+): [monitory: string, from: number][] {
   const byMonitory = new Map<string, number>();
   for (const state of states) {
-    const from = state.checkpoint === null ? ctx.lowerBound : state.checkpoint;
+    const from = state.checkpoint === null ? ctx.lowerBound : state.checkpoint + 1;
     byMonitory.set(state.monitory, Math.min(byMonitory.get(state.monitory) ?? Infinity, from));
   }
-  let from = Infinity;
-  for (const monitory of kept) from = Math.min(from, byMonitory.get(monitory) ?? ctx.lowerBound);
-  return Math.max(ctx.lowerBound, from === Infinity ? ctx.lowerBound : from);
+  return kept.map((monitory) => [monitory, Math.max(ctx.lowerBound, byMonitory.get(monitory) ?? ctx.lowerBound)]);
 }
 
 /** The new waves of each collection (past its checkpoint), ascending by wave. */

@@ -13,6 +13,8 @@ export interface CycleReport {
   checked: number;
   /** Of those, waves that differed (re-read or removed). */
   differed: number;
+  /** Waves the change column's newly settled rows touched beyond what their documents hold (checked). */
+  touched: number;
   /** Newest wave synced over all kept collections, null before the first. */
   lastWave: number | null;
   lagSeconds: number | null;
@@ -43,6 +45,7 @@ export function emptyReport(lowerBound: number): CycleReport {
     deleted: 0,
     checked: 0,
     differed: 0,
+    touched: 0,
     lastWave: null,
     lagSeconds: null,
     collections: 0,

@@ -1,7 +1,8 @@
 // Pure schedule of digest checks by a wave's age: young waves every cycle, older ones when their
 // age crosses a threshold. Thresholds grow geometrically (×(1 + fraction)) until their spacing
 // reaches the reconcile interval, then step by it, so a change to a wave of age A is seen within
-// about max(one cycle, A × fraction), and every wave at least once per reconcile interval.
+// about max(one cycle, A × fraction), and every wave at least once per reconcile interval. With a
+// change column (inserts found by its cursor), only the reconcile interval's steps remain.
 
 export interface ScheduleSettings {
   /** The request's sleep_time. */
@@ -10,6 +11,8 @@ export interface ScheduleSettings {
   ageFraction: number;
   /** sync.reconcile_interval_seconds. */
   reconcileSeconds: number;
+  /** A change column finds inserts: checks only at ages that are multiples of the reconcile interval. */
+  sweepOnly?: boolean;
 }
 
 /** Inclusive range of wave counters. */
@@ -19,16 +22,17 @@ export const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER;
 
 /** Waves younger than this are checked every cycle. */
 export function youngAge(s: ScheduleSettings): number {
+  if (s.sweepOnly === true) return 0;
   return Math.min(s.sleepSeconds / s.ageFraction, s.reconcileSeconds);
 }
 
 /** The ascending ages at which a wave is checked, up to `maxAge` (past the young ones). */
 export function checkAges(s: ScheduleSettings, maxAge: number): number[] {
   const ages: number[] = [];
-  let age = youngAge(s);
+  let age = s.sweepOnly === true ? s.reconcileSeconds : youngAge(s);
   while (age <= maxAge) {
     ages.push(age);
-    age += Math.min(age * s.ageFraction, s.reconcileSeconds);
+    age += s.sweepOnly === true ? s.reconcileSeconds : Math.min(age * s.ageFraction, s.reconcileSeconds);
   }
   return ages;
 }
@@ -40,7 +44,9 @@ export function checkAges(s: ScheduleSettings, maxAge: number): number[] {
  */
 export function dueRanges(s: ScheduleSettings, previous: number | null, now: number, lower: number): WaveRange[] {
   if (previous === null || now - previous >= s.reconcileSeconds) return [[lower, NO_UPPER_BOUND]];
-  const ranges: WaveRange[] = [[Math.max(lower, Math.ceil(now - youngAge(s))), NO_UPPER_BOUND]];
+  // Without young checks (sweepOnly) the first range is empty: waves are not from the future.
+  const ranges: WaveRange[] =
+    s.sweepOnly === true ? [] : [[Math.max(lower, Math.ceil(now - youngAge(s))), NO_UPPER_BOUND]];
   for (const age of checkAges(s, now - lower)) {
     // Age crossed `age` in (previous, now]: previous − wave < age ≤ now − wave.
     const from = Math.max(lower, Math.floor(previous - age) + 1);
@@ -90,5 +96,6 @@ export function expectedChecksPerWave(
 
 /** Longest time a change to a wave of age `age` waits for a check, cycles `cycleSeconds` apart. */
 export function detectionBound(s: ScheduleSettings, age: number, cycleSeconds = s.sleepSeconds): number {
+  if (s.sweepOnly === true) return s.reconcileSeconds + cycleSeconds;
   return Math.max(2 * cycleSeconds, Math.min(age * s.ageFraction, s.reconcileSeconds) + cycleSeconds);
 }

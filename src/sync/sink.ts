@@ -9,7 +9,8 @@ import {
   type HeartbeatTotals,
 } from '../health/heartbeat.js';
 import { CHECKPOINTS_COLLECTION } from './naming.js';
-import type { CollectionState, PivotDocument } from './types.js';
+import { stateMethods, type StateDocument, type StateStorage } from './sink-states.js';
+import type { PivotDocument } from './types.js';
 
 export interface SinkOptions {
   url: string;
@@ -23,7 +24,7 @@ export interface WriteCounts {
   deleted: number;
 }
 
-export interface Sink {
+export interface Sink extends StateStorage {
   /** Inserts documents; those that already exist (a re-run after a crash) are replaced instead. */
   insert(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
   replace(collection: string, docs: readonly PivotDocument[]): Promise<WriteCounts>;
@@ -32,28 +33,12 @@ export interface Sink {
   deleteOlderThan(collection: string, bound: number, batchSize: number): Promise<number>;
   /** True when the collection holds no document (an unfiltered find, cheap everywhere). */
   isEmpty(collection: string): Promise<boolean>;
-  loadStates(project: string, measures: string): Promise<CollectionState[]>;
-  saveState(project: string, measures: string, state: CollectionState): Promise<void>;
   /** Upserts the project's heartbeat; MongoDB stamps it with its own clock (server_time). */
   writeHeartbeat(heartbeat: HeartbeatFields): Promise<void>;
   /** The totals of the project's last heartbeat; null without one (or of another shape). */
   readHeartbeatTotals(project: string): Promise<HeartbeatTotals | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-interface StateDocument {
-  _id: string;
-  project: string;
-  measures: string;
-  monitory: string;
-  interval: number;
-  checkpoint: number | null;
-  digests?: Record<string, string>;
-  min_wave: number | null;
-  checked_at?: number | null;
-  retention_at?: number | null;
-  updated_at: Date;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -151,47 +136,7 @@ export function createSink(options: SinkOptions): Sink {
       }
     },
 
-    async loadStates(project, measures) {
-      try {
-        await connected();
-        const docs = await states.find({ project, measures }).toArray();
-        return docs.map((doc) => ({
-          collection: doc._id,
-          monitory: doc.monitory,
-          interval: doc.interval,
-          checkpoint: doc.checkpoint,
-          // A checkpoint written before digests existed has none: its waves are re-read once.
-          digests: doc.digests ?? {},
-          minWave: doc.min_wave,
-          checkedAt: doc.checked_at ?? null,
-          retentionAt: doc.retention_at ?? null,
-        }));
-      } catch (error) {
-        throw fail('reading checkpoints', error);
-      }
-    },
-
-    async saveState(project, measures, state) {
-      const doc: StateDocument = {
-        _id: state.collection,
-        project,
-        measures,
-        monitory: state.monitory,
-        interval: state.interval,
-        checkpoint: state.checkpoint,
-        digests: state.digests,
-        min_wave: state.minWave,
-        checked_at: state.checkedAt,
-        retention_at: state.retentionAt,
-        updated_at: new Date(),
-      };
-      try {
-        await connected();
-        await states.replaceOne({ _id: state.collection }, doc, { upsert: true });
-      } catch (error) {
-        throw fail(`writing the checkpoint of "${state.collection}"`, error);
-      }
-    },
+    ...stateMethods(states, connected, fail),
 
     async writeHeartbeat(heartbeat) {
       const { _id, totals, ...fields } = heartbeat;

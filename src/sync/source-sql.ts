@@ -24,9 +24,11 @@ export function sourceSql(s: SourceSchema, measures: string) {
   const mWave = q(s.measure_wave_counter);
   const crc = digestRowExpression(q(s.measure_point_id), q(s.measure_point_value));
   return {
+    // One (name, from) pair per monitory name: each a range of the (monitory_name, wave_counter) index.
     cyclesFrom: (monitories: number, limit: number) =>
-      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
-      `AND ${wave} >= ? ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
+      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ` +
+      Array.from({ length: monitories }, () => `(${q(s.cycle_monitory_name)} = ? AND ${wave} >= ?)`).join(' OR ') +
+      ` ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
     cyclesInRanges: (monitories: number, ranges: number, limit: number) =>
       `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
       `AND ${wave} >= ? AND (${Array.from({ length: ranges }, () => `${wave} BETWEEN ? AND ?`).join(' OR ')}) ` +
@@ -42,6 +44,10 @@ export function sourceSql(s: SourceSchema, measures: string) {
     digests: (waves: number) =>
       `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${mWave} IN (${slots(waves)}) GROUP BY ${mWave}`,
     crcProbe: () => `SELECT CRC32(?)`,
+    changeMax: (column: string) => `SELECT MAX(${q(column)}) FROM ${q(measures)}`,
+    changeDigests: (column: string) =>
+      `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${q(column)} > ? AND ${q(column)} <= ? ` +
+      `GROUP BY ${mWave}`,
     cycleIndexes: () =>
       'SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS ' +
       'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX',

@@ -2,11 +2,13 @@
 import type { Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { SourceSchema } from '../config/defaults-schema.js';
-import { SourceError, describeError } from '../errors.js';
+import { SourceError } from '../errors.js';
 import { CRC32_PROBE, CRC32_PROBE_VALUE, formatDigest } from './digest.js';
 import type { WaveRange } from './schedule.js';
 import { RANGES_PER_QUERY, pad, rangeParams, sourceSql } from './source-sql.js';
 import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
+import { changeMethods, type ChangeReads } from './source-change.js';
+import { cycleRows, describeMysqlError, measureRows, socketOf } from './source-rows.js';
 import type { CycleRow, MeasureRow } from './types.js';
 
 export interface SourceOptions {
@@ -28,9 +30,9 @@ export interface SourceOptions {
   tls?: MysqlTlsOptions | undefined;
 }
 
-export interface Source {
-  /** Cycles of the given monitory names from `from` on, ascending, at most `limit` rows. */
-  readCycles(monitories: readonly string[], from: number, limit: number): Promise<CycleRow[]>;
+export interface Source extends ChangeReads {
+  /** Cycles of each monitory name from its own `from` on, ascending, at most `limit` rows. */
+  readCycles(froms: readonly (readonly [monitory: string, from: number])[], limit: number): Promise<CycleRow[]>;
   /** The same, restricted to waves in `ranges` (at most RANGES_PER_QUERY of them). */
   readCyclesIn(
     monitories: readonly string[],
@@ -77,6 +79,12 @@ export function createSource(options: SourceOptions): Source {
   pool.on('connection', (connection) => {
     // The pool reports broken idle connections here; the next query gets a fresh one.
     connection.on('error', () => undefined);
+    // A TIMESTAMP change column is compared as text in the session's zone: UTC has no DST jumps.
+    if (s.measure_change_column !== undefined)
+      (connection as unknown as { query(sql: string, done: () => void): void }).query(
+        "SET time_zone = '+00:00'",
+        () => undefined,
+      );
     const socket = socketOf(connection);
     if (socket) {
       sockets.add(socket);
@@ -119,9 +127,11 @@ export function createSource(options: SourceOptions): Source {
   }
 
   return {
-    async readCycles(monitories, from, limit) {
+    ...changeMethods(s.measure_change_column, sql, execute, fail, options.measures),
+
+    async readCycles(froms, limit) {
       try {
-        return cycleRows(await execute(sql.cyclesFrom(monitories.length, limit), [...monitories, from]));
+        return cycleRows(await execute(sql.cyclesFrom(froms.length, limit), froms.flat()));
       } catch (error) {
         throw fail(`reading ${s.cycle_table}`, error);
       }
@@ -151,20 +161,7 @@ export function createSource(options: SourceOptions): Source {
       if (waves.length === 0) return [];
       const params = pad(waves, Math.max(options.wavesPerQuery, waves.length));
       try {
-        const rows = (await execute(sql.measures(params.length), params)) as [
-          number | string,
-          string | number,
-          number | string | null,
-          number | string,
-        ][];
-        for (const row of rows) {
-          // BIGINT beyond 2^53 would come back as a string; wave counters are unix seconds, far below.
-          if (typeof row[0] !== 'number') row[0] = Number(row[0]);
-          if (typeof row[1] !== 'string') row[1] = String(row[1]);
-          if (typeof row[2] === 'string') row[2] = Number(row[2]);
-          if (typeof row[3] !== 'number') row[3] = Number(row[3]);
-        }
-        return rows as MeasureRow[];
+        return measureRows(await execute(sql.measures(params.length), params));
       } catch (error) {
         throw fail(`reading ${options.measures}`, error);
       }
@@ -234,26 +231,3 @@ export function createSource(options: SourceOptions): Source {
 }
 
 const CLOSE_GRACE_MS = 2000;
-
-function cycleRows(rows: unknown[]): CycleRow[] {
-  return (rows as [number | string, string, number | string][]).map(([wave, monitory, interval]) => ({
-    wave: Number(wave),
-    monitory,
-    interval: Number(interval),
-  }));
-}
-
-/**
- * The socket under a mysql2 connection (core, or the promise wrapper around one). mysql2 does not
- * type it; it is the `stream` the connection was opened on.
- */
-function socketOf(connection: unknown): Socket | undefined {
-  const core = connection as { stream?: Socket; connection?: { stream?: Socket } };
-  return core.stream ?? core.connection?.stream;
-}
-
-function describeMysqlError(error: unknown): string {
-  const e = error as { code?: string; errno?: number; sqlMessage?: string };
-  if (e.sqlMessage) return `${e.sqlMessage}${e.code ? ` (${e.code})` : ''}`;
-  return describeError(error) || e.code || 'unknown error';
-}

@@ -32,3 +32,20 @@ export interface CollectionState {
   /** Unix seconds of the last completed retention pass; null before the first. */
   retentionAt: number | null;
 }
+
+/** A value of the measures table's change column: an id (number, or digits beyond 2^53) or a time string. */
+export type ChangeValue = number | string;
+
+/** The largest change value MySQL showed at a moment (unix seconds); settled once old enough. */
+export interface ChangeMark {
+  at: number;
+  max: ChangeValue;
+}
+
+/** Where the change cursor of one project's measures table stands, stored beside the checkpoints. */
+export interface ChangeState {
+  /** Every row with a change value up to this was seen settled; null before the first. */
+  cursor: ChangeValue | null;
+  /** Marks not settled yet, ascending. */
+  marks: ChangeMark[];
+}

@@ -33,6 +33,7 @@ const BUILT_IN = {
   sync: {
     check_age_fraction: 0.1,
     reconcile_interval_seconds: 21_600,
+    change_lookback_seconds: 60,
     retention_interval_seconds: 3600,
     digest_waves_per_query: 512,
     waves_per_query: 64,
@@ -139,6 +140,10 @@ describe('parseDefaultsText', () => {
     ],
     ['{"source": 5}', 'source: got 5 (number); expected an object of table and column names'],
     [
+      '{"sync": {"change_lookback_seconds": 0}}',
+      'sync.change_lookback_seconds: got 0 (number); expected a number of seconds greater than 0',
+    ],
+    [
       '{"allowed_servers": "db1"}',
       'allowed_servers: got "db1" (string); expected a list of MySQL servers, each "host" or "host:port"',
     ],
@@ -165,6 +170,15 @@ describe('parseDefaultsText', () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/^allowed_servers\.1: got "db2:0" \(string\); expected "host" or "host:port"/),
     );
+  });
+
+  it('takes a change column as a safe identifier, and names the field when it is not', () => {
+    expect(parseDefaultsText('{"source": {"measure_change_column": "id"}}', 'x').source.measure_change_column).toBe(
+      'id',
+    );
+    expect(problems('{"source": {"measure_change_column": "id`; --"}}')).toEqual([
+      expect.stringMatching(/^source\.measure_change_column: got "id`; --" \(string\); expected a safe identifier/),
+    ]);
   });
 
   it('reports malformed JSON with line and column', () => {

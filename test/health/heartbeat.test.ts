@@ -13,6 +13,7 @@ const report = (fields: Partial<CycleReport> = {}): CycleReport => ({
   replaced: 0,
   deleted: 0,
   checked: 0,
+  touched: 0,
   differed: 0,
   lastWave: 1_763_900_000,
   lagSeconds: 12,

@@ -1,6 +1,6 @@
 // The kinds of change a source sees after a sync (the table of the sync's guarantee), applied to
 // MariaDB and to the test's own model of the source, from which the expected pivot is computed.
-import type { Dataset } from './dataset.js';
+import { expectedPivot, generateDataset, type Dataset, type ExpectedCollections } from './dataset.js';
 import type { SourceDatabase } from './mysql.js';
 
 export type ChangeKind = 'new measure' | 'corrected value' | 'wave deleted' | 'measure deleted';
@@ -62,4 +62,35 @@ export async function applyChange(source: SourceDatabase, data: Dataset, target:
       data.measures = data.measures.filter((row) => !(row.wave === wave && row.pointId === 'c2'));
       return;
   }
+}
+
+const DAY = 86_400;
+/** The two packages of the change tests; changes go to waves of the first. */
+export const CHANGE_MONITORIES = [
+  { name: 'Extraction_1_dev_a', interval: 300 },
+  { name: 'Extraction_2_dev_a', interval: 900 },
+];
+
+/** A week of both packages' waves plus one change wave per age and kind, loaded into `source`. */
+export async function seedChangeWeek(
+  source: SourceDatabase,
+  now: number,
+  ages: readonly number[],
+  size: { waves: number; points: number },
+): Promise<{ data: Dataset; targets: ChangeTarget[] }> {
+  const data = generateDataset({ now, spanSeconds: 7 * DAY, ...size, monitories: CHANGE_MONITORIES });
+  const targets = addChangeWaves(data, now, ages, CHANGE_MONITORIES[0] as { name: string; interval: number });
+  await source.insertCycles(data.cycles);
+  await source.insertMeasures(data.measures);
+  return { data, targets };
+}
+
+/** The pivot the week's source should give at `at` (7 days retained, both packages kept). */
+export function expectedWeek(data: Dataset, source: SourceDatabase, at: number): ExpectedCollections {
+  return expectedPivot(data, {
+    database: source.name,
+    measures: source.measuresTable,
+    kept: CHANGE_MONITORIES.map((m) => m.name),
+    lowerBound: at - 7 * DAY,
+  });
 }

@@ -24,12 +24,15 @@ describe('lowerBound', () => {
 });
 
 describe('readFrom', () => {
-  it('starts at the lower bound for a monitory name without checkpoint', () => {
-    expect(readFrom(['A', 'B'], [state({ checkpoint: 5000 })], ctx)).toBe(1000);
+  it('starts at the lower bound for a monitory name without checkpoint, past its own checkpoint for the others', () => {
+    expect(readFrom(['A', 'B'], [state({ checkpoint: 5000 })], ctx)).toEqual([
+      ['A', 5001],
+      ['B', 1000],
+    ]);
   });
-  it('starts at the oldest checkpoint otherwise, never below the lower bound', () => {
-    expect(readFrom(['A'], [state({ checkpoint: 5000 })], ctx)).toBe(5000);
-    expect(readFrom(['A'], [state({ checkpoint: 900 })], ctx)).toBe(1000);
+  it('starts past the oldest checkpoint of a name, never below the lower bound', () => {
+    expect(readFrom(['A'], [state({ checkpoint: 5000 }), state({ checkpoint: 4000 })], ctx)).toEqual([['A', 4001]]);
+    expect(readFrom(['A'], [state({ checkpoint: 900 })], ctx)).toEqual([['A', 1000]]);
   });
 });
 

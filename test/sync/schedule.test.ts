@@ -112,3 +112,23 @@ describe('mergeRanges / inRanges', () => {
     ).toBe(true);
   });
 });
+
+describe('with a change column (sweepOnly)', () => {
+  const sweep: ScheduleSettings = { ...s, sweepOnly: true };
+
+  it('checks a wave only when its age crosses a multiple of the reconcile interval', () => {
+    expect(checkAges(sweep, 7 * DAY)).toEqual(Array.from({ length: 28 }, (_, k) => (k + 1) * 21_600));
+    const now = 1_700_000_000;
+    // No young waves: a cycle checks only the waves whose age crossed a multiple of 6 h since the last.
+    const ranges = dueRanges(sweep, now - 5, now, now - 7 * DAY);
+    expect(ranges).toHaveLength(28);
+    expect(ranges[ranges.length - 1]).toEqual([now - 21_600 - 4, now - 21_600]);
+    expect(ranges.some(([, to]) => to === NO_UPPER_BOUND)).toBe(false);
+  });
+
+  it('costs one check per reconcile interval of retention, and finds a change within one interval', () => {
+    expect(expectedChecksPerWave(sweep, 7 * DAY)).toBe(28);
+    expect(detectionBound(sweep, 60, 5)).toBe(21_605);
+    expect(detectionBound(sweep, 3 * DAY, 5)).toBe(21_605);
+  });
+});

@@ -2,7 +2,6 @@
 // the kubectl command that shows its worker's log (logs-kubernetes.ts).
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { execa } from 'execa';
 import { loadDefaults } from '../../config/load-defaults.js';
 import { listProjects } from '../../creator/files.js';
 import { UsageError } from '../../errors.js';
@@ -112,6 +111,8 @@ export function registerLogs(program: Command): void {
         const unit = projectUnitName(defaults.unit_prefix, database);
         const unknown = await unknownProjectNote(stateLayout(stateDir, defaults.projects_dir), database, unit);
         if (unknown) process.stderr.write(`db-proxy: ${unknown}\n`);
+        // Loaded here: the worker, which shares this entry point, never needs execa.
+        const { execa } = await import('execa');
         const result = await execa('journalctl', journalctlArgs(unit, flags), { stdio: 'inherit', reject: false });
         process.exitCode = result.exitCode ?? 1;
       },

@@ -26,6 +26,9 @@ export function registerSync(program: Command): void {
 Uses the private defaults and credentials of --config-dir (defaults.json, credentials.env).
 --once --reconcile compares every wave in retention with MySQL (one digest row per wave) and
 rewrites the ones that differ: for operators after a repair of the source, and for tests.
+With source.measure_change_column, each run notes the column's maximum and reads the rows up to
+a maximum noted at least sync.change_lookback_seconds before (by an earlier run, too): inserts
+at any age are then found by runs of --once that far apart.
 Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
 is logged and retried with a capped exponential backoff.
 Exit codes: 0 ok; 1 MySQL or MongoDB failed (--once); 2 wrong usage (an unknown option, a bad

@@ -97,6 +97,21 @@ describe('preflight of a source', () => {
     });
   });
 
+  it('checks the change column: present, a whole number or a time, and indexed', async () => {
+    const withChange = (measures: string, column: string) =>
+      runPreflight(root, target(db, { measures, schema: { ...schema, measure_change_column: column } }));
+    expect(await withChange('TL_measures', 'id')).toEqual({ issues: [], warnings: [] });
+    expect((await withChange('TL_measures', 'row_id')).issues).toEqual([
+      'source.measure_change_column: column row_id does not exist in TL_measures; columns there: id, wave_counter, point_id, point_value',
+    ]);
+    expect((await withChange('hs_measures', 'point_id')).issues).toContain(
+      'source.measure_change_column: column point_id of hs_measures is VARCHAR; expected an integer type (an AUTO_INCREMENT id) or TIMESTAMP/DATETIME',
+    );
+    expect((await withChange('unindexed', 'wave_counter')).warnings).toContain(
+      'source.measure_change_column: no index of unindexed starts with wave_counter; every cycle will scan the table to find new rows',
+    );
+  });
+
   it('as a user who may not read the measures table: refused, naming the field', async () => {
     const findings = await runPreflight({ ...root, user, password }, target(db));
     expect(findings.issues).toHaveLength(1);
