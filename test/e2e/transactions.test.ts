@@ -53,7 +53,7 @@ describe('transactions under a real systemd', () => {
     const started = Date.now();
     const result = await product.cli(['submit', '--json', '--timeout', '60']);
     if (record) {
-      const handled = /"duration_ms": (\d+)/.exec(result.stdout)?.[1] ?? '?';
+      const handled = /"duration_ms":\s*(\d+)/.exec(result.stdout)?.[1] ?? '?';
       acceptedAfterRefusal.push(`${Date.now() - started} (creator ${handled})`);
     }
     try {
