@@ -1,11 +1,16 @@
 // The read-only MongoDB URL of readers of pivot rows: MONGO_READ_URL of the user's environment
 // first, then reader.env; a reader.env others may read is refused; the URL is registered as a secret.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReaderUrl } from '../../src/config/credentials.js';
 import { redact } from '../../src/logging/redact.js';
+
+/** Made up per run: no password-shaped text is kept in the repository. */
+const readerPassword = `rp-${randomBytes(6).toString('hex')}`;
+const userPassword = `up-${randomBytes(6).toString('hex')}`;
 
 describe('loadReaderUrl', () => {
   let dir: string;
@@ -21,20 +26,20 @@ describe('loadReaderUrl', () => {
   });
 
   it('reads reader.env, and blanks its password from then on', async () => {
-    await writeFile(join(dir, 'reader.env'), 'MONGO_READ_URL=mongodb://reader:ReaderPw-91c2@mongo:27017/\n', {
+    await writeFile(join(dir, 'reader.env'), `MONGO_READ_URL=mongodb://reader:${readerPassword}@mongo:27017/\n`, {
       mode: 0o640,
     });
     expect(await loadReaderUrl(dir, {})).toEqual({
-      url: 'mongodb://reader:ReaderPw-91c2@mongo:27017/',
+      url: `mongodb://reader:${readerPassword}@mongo:27017/`,
       from: join(dir, 'reader.env'),
     });
-    expect(redact('failed: ReaderPw-91c2')).toBe('failed: ***');
+    expect(redact(`failed: ${readerPassword}`)).toBe('failed: ***');
   });
 
   it("prefers the user's own MONGO_READ_URL", async () => {
-    const env = { MONGO_READ_URL: 'mongodb://mine:MinePw-3b7e@mongo:27017/' };
+    const env = { MONGO_READ_URL: `mongodb://mine:${userPassword}@mongo:27017/` };
     expect(await loadReaderUrl(dir, env)).toEqual({ url: env.MONGO_READ_URL, from: 'MONGO_READ_URL' });
-    expect(redact('MinePw-3b7e')).toBe('***');
+    expect(redact(userPassword)).toBe('***');
   });
 
   it('refuses a URL that is not a MongoDB one, without echoing it, and a file others may read', async () => {

@@ -1,6 +1,7 @@
 // loadSyncCredentials: the MongoDB URL and the MySQL login of the project's server, from the split
 // files (mongo.env, credentials.d/<name>.env), from systemd's credentials directory, or from an
 // all-in-one credentials.env of an install not yet split.
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,35 +24,40 @@ async function put(name: string, lines: string[], mode = 0o640): Promise<void> {
   await chmod(join(dir, name), mode);
 }
 
-const MONGO_URL = 'mongodb://worker:Mongo-Pw-1@mongo.internal/';
+/** Made up per run: no password-shaped text is kept in the repository. */
+const made = (tag: string): string => `${tag}-${randomBytes(6).toString('hex')}`;
+const AWS_PW = made('aws');
+const DEFAULT_PW = made('default');
+const LEGACY_PW = made('legacy');
+const MONGO_URL = `mongodb://worker:${made('mongo')}@mongo.internal/`;
 const SETTING = 'mysql.servers."awsdb:3306".credentials';
 
 describe('loadSyncCredentials', () => {
   it('takes mongo.env and the login of the named server, nothing else', async () => {
     await put('mongo.env', [`MONGO_URL=${MONGO_URL}`]);
-    await put('credentials.d/awsdb.env', ['MYSQL_USER=aws_reader', 'MYSQL_PASSWORD=Aws-Pw-22']);
-    await put('credentials.d/default.env', ['MYSQL_USER=other', 'MYSQL_PASSWORD=Default-Pw-33']);
+    await put('credentials.d/awsdb.env', ['MYSQL_USER=aws_reader', `MYSQL_PASSWORD=${AWS_PW}`]);
+    await put('credentials.d/default.env', ['MYSQL_USER=other', `MYSQL_PASSWORD=${DEFAULT_PW}`]);
     await put('credentials.env', ['SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T/B/x']);
     expect(await loadSyncCredentials(dir, 'awsdb', SETTING, {})).toEqual({
       MONGO_URL,
       MYSQL_USER: 'aws_reader',
-      MYSQL_PASSWORD: 'Aws-Pw-22',
+      MYSQL_PASSWORD: AWS_PW,
     });
     expect(await loadSyncCredentials(dir, null, SETTING, {})).toMatchObject({ MYSQL_USER: 'other' });
-    expect(redact('login with Aws-Pw-22')).toBe('login with ***');
+    expect(redact(`login with ${AWS_PW}`)).toBe('login with ***');
   });
 
   it('reads an all-in-one credentials.env for servers with the default login', async () => {
-    await put('credentials.env', [`MONGO_URL=${MONGO_URL}`, 'MYSQL_USER=sync', 'MYSQL_PASSWORD=Legacy-Pw-4']);
+    await put('credentials.env', [`MONGO_URL=${MONGO_URL}`, 'MYSQL_USER=sync', `MYSQL_PASSWORD=${LEGACY_PW}`]);
     expect(await loadSyncCredentials(dir, null, SETTING, {})).toEqual({
       MONGO_URL,
       MYSQL_USER: 'sync',
-      MYSQL_PASSWORD: 'Legacy-Pw-4',
+      MYSQL_PASSWORD: LEGACY_PW,
     });
   });
 
   it('never falls back to the default login for a named one', async () => {
-    await put('credentials.env', [`MONGO_URL=${MONGO_URL}`, 'MYSQL_USER=sync', 'MYSQL_PASSWORD=Legacy-Pw-4']);
+    await put('credentials.env', [`MONGO_URL=${MONGO_URL}`, 'MYSQL_USER=sync', `MYSQL_PASSWORD=${LEGACY_PW}`]);
     const error = await loadSyncCredentials(dir, 'awsdb', SETTING, {}).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(
@@ -61,7 +67,7 @@ describe('loadSyncCredentials', () => {
 
   it('refuses a login file others may read', async () => {
     await put('mongo.env', [`MONGO_URL=${MONGO_URL}`]);
-    await put('credentials.d/awsdb.env', ['MYSQL_USER=aws_reader', 'MYSQL_PASSWORD=Aws-Pw-22'], 0o644);
+    await put('credentials.d/awsdb.env', ['MYSQL_USER=aws_reader', `MYSQL_PASSWORD=${AWS_PW}`], 0o644);
     await expect(loadSyncCredentials(dir, 'awsdb', SETTING, {})).rejects.toThrow(
       /credentials\.d\/awsdb\.env has mode 0644/,
     );
@@ -71,21 +77,21 @@ describe('loadSyncCredentials', () => {
     const unit = join(dir, 'unit');
     await mkdir(unit);
     await put('unit/mongo.env', [`MONGO_URL=${MONGO_URL}`], 0o400);
-    await put('unit/mysql.env', ['MYSQL_USER=aws_reader', 'MYSQL_PASSWORD=Aws-Pw-22'], 0o400);
+    await put('unit/mysql.env', ['MYSQL_USER=aws_reader', `MYSQL_PASSWORD=${AWS_PW}`], 0o400);
     // The configuration directory is not looked at: the unit has what it may have.
     expect(await loadSyncCredentials('/nonexistent', 'awsdb', SETTING, { CREDENTIALS_DIRECTORY: unit })).toEqual({
       MONGO_URL,
       MYSQL_USER: 'aws_reader',
-      MYSQL_PASSWORD: 'Aws-Pw-22',
+      MYSQL_PASSWORD: AWS_PW,
     });
   });
 
   it('says which key is missing without showing a value', async () => {
     await put('mongo.env', ['MONGO_URL=']);
-    await put('credentials.d/awsdb.env', ['MYSQL_PASSWORD=Aws-Pw-22']);
+    await put('credentials.d/awsdb.env', [`MYSQL_PASSWORD=${AWS_PW}`]);
     const error = await loadSyncCredentials(dir, 'awsdb', SETTING, {}).catch((thrown: unknown) => thrown as Error);
     expect((error as Error).message).toContain('MONGO_URL: invalid (value not shown)');
     expect((error as Error).message).toContain('MYSQL_USER: missing');
-    expect((error as Error).message).not.toContain('Aws-Pw-22');
+    expect((error as Error).message).not.toContain(AWS_PW);
   });
 });
