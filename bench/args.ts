@@ -57,7 +57,8 @@ const USAGE = `usage: npm run bench -- [options]
 
 steady state (MySQL's load in MariaDB's user statistics, candidate beside baseline):
   --steady             the realistic building: backfill, then live waves for the window
-  --steady-minutes N   the window of live waves (default 10)
+  --steady-minutes N   the window of live waves (default 15: a multiple of the slowest package's
+                       900 s, so the checks of each age fall on a whole period of waves)
   --time-factor K      waves K times as often, over the whole retention (default 1: real time)
   --baseline-rev REV   git revision built as the baseline (default ${DEFAULT_BASELINE_REV}: today's policy)
   --change-column      the candidate uses TL_measures.id as source.measure_change_column`;
@@ -87,7 +88,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     '--latency-waves': 'latencyWaves',
     '--idle-seconds': 'idleSeconds',
   };
-  const steady: SteadyOptions = { minutes: 10, timeFactor: 1, baselineRev: DEFAULT_BASELINE_REV, changeColumn: false };
+  const steady: SteadyOptions = { minutes: 15, timeFactor: 1, baselineRev: DEFAULT_BASELINE_REV, changeColumn: false };
   let wantSteady = false;
   const steadyNumbers: Record<string, 'minutes' | 'timeFactor'> = {
     '--steady-minutes': 'minutes',

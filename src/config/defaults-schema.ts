@@ -75,7 +75,10 @@ export const SyncTuningSchema = z
         3600,
         'Retention (deleting documents older than the lower bound) runs at most once in this time per collection, one batch per cycle.',
       ),
-      digest_waves_per_query: positiveInt(512, 'Waves whose digests one MySQL query computes (one small row each).'),
+      digest_waves_per_query: positiveInt(
+        512,
+        'Cycle rows of due waves one MySQL query checks, each with its digest (one small row each).',
+      ),
       waves_per_query: positiveInt(64, 'Waves read from MySQL per query; bounds memory.'),
       writes_in_flight: positiveInt(2, 'Bulk writes to MongoDB under way at once while the next batch is read.'),
       delete_batch_size: positiveInt(1000, 'Documents deleted per batch by retention.'),

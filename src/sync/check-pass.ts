@@ -1,5 +1,6 @@
-// The check pass of a cycle: cycle rows of the due waves, their digests computed by MySQL (one
-// small row per wave), compared with the recorded ones; waves that differ are re-read or removed.
+// The check pass of a cycle: the due waves' cycle rows, each with its wave's digest computed by
+// MySQL in the same statement (one small row per check), compared with the recorded ones; waves
+// that differ are re-read or removed.
 import type { EffectiveConfig } from '../config/effective.js';
 import { planChecks } from './checks.js';
 import { writeWaves, type PipelineDeps, type StateStore } from './pipeline.js';
@@ -31,21 +32,17 @@ export async function runChecks(
         report.aborted = true;
         return;
       }
+      const pageSize = config.sync.digest_waves_per_query;
       const page = await timed(
         report.stages,
-        'cycles_ms',
-        deps.source.readCyclesIn(kept, group, from, CYCLES_PER_PAGE),
+        'mysql_wait_ms',
+        deps.source.readCheckedCycles(kept, group, from, pageSize),
       );
-      const { cycles, next } = completeWaves(page, CYCLES_PER_PAGE);
+      const { cycles, next } = completeWaves(page, pageSize);
       const to = next === undefined ? end : next - 1;
-      const waves = [...new Set(cycles.map((cycle) => cycle.wave))];
       const digests = new Map<number, string>();
-      for (let w = 0; w < waves.length; w += config.sync.digest_waves_per_query) {
-        const batch = waves.slice(w, w + config.sync.digest_waves_per_query);
-        for (const [wave, digest] of await timed(report.stages, 'mysql_wait_ms', deps.source.readDigests(batch)))
-          digests.set(wave, digest);
-      }
-      report.checked += waves.length;
+      for (const cycle of cycles) if (cycle.digest !== undefined) digests.set(cycle.wave, cycle.digest);
+      report.checked += new Set(cycles.map((cycle) => cycle.wave)).size;
       const plan = planChecks(cycles, digests, store.states, keptSet, { ranges: group, from, to }, ctx);
       report.differed += plan.size;
       // Re-read in a later statement than the digest: the digest recorded is the one of the rows
@@ -58,7 +55,10 @@ export async function runChecks(
 }
 
 /** Drops the last wave of a full page (it may continue on the next page) and says where to go on. */
-export function completeWaves(page: CycleRow[], pageSize: number): { cycles: CycleRow[]; next: number | undefined } {
+export function completeWaves<T extends CycleRow>(
+  page: T[],
+  pageSize: number,
+): { cycles: T[]; next: number | undefined } {
   if (page.length < pageSize) return { cycles: page, next: undefined };
   const last = page[page.length - 1]?.wave;
   const cycles = page.filter((cycle) => cycle.wave !== last);

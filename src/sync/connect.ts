@@ -28,7 +28,6 @@ export function connectProject(
       connectTimeoutSeconds: timeout,
       queryTimeoutSeconds: config.sync.query_timeout_seconds,
       wavesPerQuery: config.sync.waves_per_query,
-      digestWavesPerQuery: config.sync.digest_waves_per_query,
       tls: withTls,
     });
   const server = `${config.mysql.host}:${config.mysql.port}`;

@@ -1,7 +1,7 @@
 // How mysql2's answers become the sync's rows, and how its failures are described.
 import type { Socket } from 'node:net';
 import { describeError } from '../errors.js';
-import type { CycleRow, MeasureRow } from './types.js';
+import type { CheckedCycle, CycleRow, MeasureRow } from './types.js';
 
 export function cycleRows(rows: unknown[]): CycleRow[] {
   return (rows as [number | string, string, number | string][]).map(([wave, monitory, interval]) => ({
@@ -9,6 +9,18 @@ export function cycleRows(rows: unknown[]): CycleRow[] {
     monitory,
     interval: Number(interval),
   }));
+}
+
+/** Cycle rows with the digest text their statement computed; "0:…" (no measures) is no digest. */
+export function checkedCycleRows(rows: unknown[]): CheckedCycle[] {
+  return (rows as [number | string, string, number | string, string | null][]).map(
+    ([wave, monitory, interval, digest]) => ({
+      wave: Number(wave),
+      monitory,
+      interval: Number(interval),
+      digest: digest === null || digest.startsWith('0:') ? undefined : digest,
+    }),
+  );
 }
 
 /**

@@ -23,16 +23,13 @@ export function sourceSql(s: SourceSchema, measures: string) {
   const cycleColumns = `${wave}, ${q(s.cycle_monitory_name)}, ${q(s.cycle_interval)}`;
   const mWave = q(s.measure_wave_counter);
   const crc = digestRowExpression(q(s.measure_point_id), q(s.measure_point_value));
+  const mCrc = digestRowExpression(`m.${q(s.measure_point_id)}`, `m.${q(s.measure_point_value)}`);
   return {
     // One (name, from) pair per monitory name: each a range of the (monitory_name, wave_counter) index.
     cyclesFrom: (monitories: number, limit: number) =>
       `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ` +
       Array.from({ length: monitories }, () => `(${q(s.cycle_monitory_name)} = ? AND ${wave} >= ?)`).join(' OR ') +
       ` ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
-    cyclesInRanges: (monitories: number, ranges: number, limit: number) =>
-      `SELECT ${cycleColumns} FROM ${q(s.cycle_table)} WHERE ${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
-      `AND ${wave} >= ? AND (${Array.from({ length: ranges }, () => `${wave} BETWEEN ? AND ?`).join(' OR ')}) ` +
-      `ORDER BY ${wave} LIMIT ${Math.trunc(limit)}`,
     // ORDER BY … LIMIT 1 rather than MIN(): the same single index lookup with an index on
     // (monitory_name, wave_counter), and a short ordered walk with one on wave_counter only.
     oldestCycle: () =>
@@ -41,8 +38,15 @@ export function sourceSql(s: SourceSchema, measures: string) {
     measures: (waves: number) =>
       `SELECT ${mWave}, ${q(s.measure_point_id)}, ${q(s.measure_point_value)}, ${crc} FROM ${q(measures)} ` +
       `WHERE ${mWave} IN (${slots(waves)})`,
-    digests: (waves: number) =>
-      `SELECT ${mWave}, COUNT(*), SUM(${crc}) FROM ${q(measures)} WHERE ${mWave} IN (${slots(waves)}) GROUP BY ${mWave}`,
+    // The due cycle rows, each with its wave's digest from a correlated subquery: one row per check
+    // on the wire, and the subquery runs only for the rows the LIMIT returns (MariaDB also caches
+    // it per wave when two monitory names share one). COUNT 0 reads as "0:0": no measures.
+    cyclesWithDigests: (monitories: number, ranges: number, limit: number) =>
+      `SELECT c.${wave}, c.${q(s.cycle_monitory_name)}, c.${q(s.cycle_interval)}, ` +
+      `(SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(${mCrc}), 0)) FROM ${q(measures)} m WHERE m.${mWave} = c.${wave}) ` +
+      `FROM ${q(s.cycle_table)} c WHERE c.${q(s.cycle_monitory_name)} IN (${slots(monitories)}) ` +
+      `AND c.${wave} >= ? AND (${Array.from({ length: ranges }, () => `c.${wave} BETWEEN ? AND ?`).join(' OR ')}) ` +
+      `ORDER BY c.${wave} LIMIT ${Math.trunc(limit)}`,
     crcProbe: () => `SELECT CRC32(?)`,
     changeMax: (column: string) => `SELECT MAX(${q(column)}) FROM ${q(measures)}`,
     changeDigests: (column: string) =>

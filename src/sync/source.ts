@@ -3,13 +3,13 @@ import type { Socket } from 'node:net';
 import mysql from 'mysql2/promise';
 import type { SourceSchema } from '../config/defaults-schema.js';
 import { SourceError } from '../errors.js';
-import { CRC32_PROBE, CRC32_PROBE_VALUE, formatDigest } from './digest.js';
+import { CRC32_PROBE, CRC32_PROBE_VALUE } from './digest.js';
 import type { WaveRange } from './schedule.js';
 import { RANGES_PER_QUERY, pad, rangeParams, sourceSql } from './source-sql.js';
 import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import { changeMethods, type ChangeReads } from './source-change.js';
-import { cycleRows, describeMysqlError, measureRows, socketOf } from './source-rows.js';
-import type { CycleRow, MeasureRow } from './types.js';
+import { checkedCycleRows, cycleRows, describeMysqlError, measureRows, socketOf } from './source-rows.js';
+import type { CheckedCycle, CycleRow, MeasureRow } from './types.js';
 
 export interface SourceOptions {
   host: string;
@@ -24,8 +24,6 @@ export interface SourceOptions {
   queryTimeoutSeconds: number;
   /** Waves per measures query: the list is padded to this length so one prepared statement serves all. */
   wavesPerQuery: number;
-  /** Waves per digest query, padded likewise. */
-  digestWavesPerQuery: number;
   /** mysql2 TLS options (`ssl`, maybe `stream`); undefined: no TLS. */
   tls?: MysqlTlsOptions | undefined;
 }
@@ -33,19 +31,20 @@ export interface SourceOptions {
 export interface Source extends ChangeReads {
   /** Cycles of each monitory name from its own `from` on, ascending, at most `limit` rows. */
   readCycles(froms: readonly (readonly [monitory: string, from: number])[], limit: number): Promise<CycleRow[]>;
-  /** The same, restricted to waves in `ranges` (at most RANGES_PER_QUERY of them). */
-  readCyclesIn(
+  /**
+   * Cycles of the given monitory names in waves of `ranges` (at most RANGES_PER_QUERY of them) from
+   * `from` on, ascending, at most `limit` rows, each with its wave's digest from the same statement.
+   */
+  readCheckedCycles(
     monitories: readonly string[],
     ranges: readonly WaveRange[],
     from: number,
     limit: number,
-  ): Promise<CycleRow[]>;
+  ): Promise<CheckedCycle[]>;
   /** The oldest wave of a monitory name from `from` on, or null when there is none. */
   oldestCycle(monitory: string, from: number): Promise<number | null>;
   /** All measures of the given waves with each row's CRC, in no particular order. */
   readMeasures(waves: readonly number[]): Promise<MeasureRow[]>;
-  /** The digest of each given wave that has measures (at most digestWavesPerQuery waves). */
-  readDigests(waves: readonly number[]): Promise<Map<number, string>>;
   /** Fails unless the server's CRC32 is the standard one the digests rely on. */
   verifyCrc32(): Promise<void>;
   /** False when the cycle table has no index starting with (monitory name, wave counter). */
@@ -137,13 +136,13 @@ export function createSource(options: SourceOptions): Source {
       }
     },
 
-    async readCyclesIn(monitories, ranges, from, limit) {
+    async readCheckedCycles(monitories, ranges, from, limit) {
       if (ranges.length === 0) return [];
       try {
-        const statement = sql.cyclesInRanges(monitories.length, RANGES_PER_QUERY, limit);
-        return cycleRows(await execute(statement, [...monitories, from, ...rangeParams(ranges)]));
+        const statement = sql.cyclesWithDigests(monitories.length, RANGES_PER_QUERY, limit);
+        return checkedCycleRows(await execute(statement, [...monitories, from, ...rangeParams(ranges)]));
       } catch (error) {
-        throw fail(`reading ${s.cycle_table}`, error);
+        throw fail(`reading ${s.cycle_table} with the digests of ${options.measures}`, error);
       }
     },
 
@@ -164,23 +163,6 @@ export function createSource(options: SourceOptions): Source {
         return measureRows(await execute(sql.measures(params.length), params));
       } catch (error) {
         throw fail(`reading ${options.measures}`, error);
-      }
-    },
-
-    async readDigests(waves) {
-      const digests = new Map<number, string>();
-      if (waves.length === 0) return digests;
-      const params = pad(waves, Math.max(options.digestWavesPerQuery, waves.length));
-      try {
-        const rows = (await execute(sql.digests(params.length), params)) as [
-          number | string,
-          number | string,
-          string | number | null,
-        ][];
-        for (const [wave, count, sum] of rows) digests.set(Number(wave), formatDigest(count, sum));
-        return digests;
-      } catch (error) {
-        throw fail(`computing digests of ${options.measures}`, error);
       }
     },
 

@@ -7,6 +7,11 @@ export interface CycleRow {
   interval: number;
 }
 
+/** A cycle row of a due wave with the server's digest of the wave's measures (undefined: it has none). */
+export interface CheckedCycle extends CycleRow {
+  digest: string | undefined;
+}
+
 /**
  * One measure row as read from MySQL: wave counter, point id, value, and the server's CRC32 of the
  * row's digest text (see digest.ts), computed in the same statement as the row itself.

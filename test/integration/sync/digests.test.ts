@@ -117,11 +117,11 @@ describe.each([{ changeColumn: false }, { changeColumn: true }])(
       // The real source, with a hook at the moment the issue is about.
       const hooked: Source = {
         ...source,
-        async readDigests(waves) {
-          const digests = await source.readDigests(waves);
+        async readCheckedCycles(monitories, ranges, from, limit) {
+          const checked = await source.readCheckedCycles(monitories, ranges, from, limit);
           await between?.();
           between = undefined;
-          return digests;
+          return checked;
         },
         async readMeasures(waves) {
           const rows = await source.readMeasures(waves);
