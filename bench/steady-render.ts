@@ -23,6 +23,14 @@ const ROWS: Row[] = [
   ['SELECTs per cycle', (s) => s.selects_per_cycle, fixed(2), true],
   ['MySQL BUSY_TIME per hour (s)', (s) => s.per_hour.busy_time_s, fixed(2), true],
   ['MySQL CPU_TIME per hour (s)', (s) => s.per_hour.cpu_time_s, fixed(2), true],
+  // What a row read costs the server: a digest's row (index lookup, double to text, CRC32) against
+  // a row the baseline reads and sends. The BUSY_TIME ratio is the rows-read ratio times this one's.
+  [
+    'MySQL BUSY_TIME per row read (µs)',
+    (s) => (s.per_hour.rows_read > 0 ? (s.per_hour.busy_time_s * 1e6) / s.per_hour.rows_read : null),
+    fixed(2),
+    true,
+  ],
   ['worker CPU in the window (s)', (s) => s.worker.cpu_s, fixed(2), true],
   ['worker CPU per hour (s)', (s) => s.worker.cpu_s_per_hour, fixed(1), true],
   ['worker RSS at the end (MB)', (s) => s.worker.rss_mb_end, fixed(1), false],

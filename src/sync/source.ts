@@ -5,7 +5,7 @@ import type { SourceSchema } from '../config/defaults-schema.js';
 import { SourceError } from '../errors.js';
 import { CRC32_PROBE, CRC32_PROBE_VALUE } from './digest.js';
 import type { WaveRange } from './schedule.js';
-import { RANGES_PER_QUERY, pad, rangeParams, sourceSql } from './source-sql.js';
+import { pad, rangeParams, rangeSlots, sourceSql } from './source-sql.js';
 import type { MysqlTlsOptions } from '../tls/mysql-ssl.js';
 import { changeMethods, type ChangeReads } from './source-change.js';
 import { checkedCycleRows, cycleRows, describeMysqlError, measureRows, socketOf } from './source-rows.js';
@@ -139,8 +139,9 @@ export function createSource(options: SourceOptions): Source {
     async readCheckedCycles(monitories, ranges, from, limit) {
       if (ranges.length === 0) return [];
       try {
-        const statement = sql.cyclesWithDigests(monitories.length, RANGES_PER_QUERY, limit);
-        return checkedCycleRows(await execute(statement, [...monitories, from, ...rangeParams(ranges)]));
+        const slots = rangeSlots(ranges.length);
+        const statement = sql.cyclesWithDigests(monitories.length, slots, limit);
+        return checkedCycleRows(await execute(statement, [...monitories, from, ...rangeParams(ranges, slots)]));
       } catch (error) {
         throw fail(`reading ${s.cycle_table} with the digests of ${options.measures}`, error);
       }
