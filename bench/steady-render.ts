@@ -21,6 +21,10 @@ const ROWS: Row[] = [
   ['SELECT statements per hour', (s) => s.per_hour.selects, int, true],
   ['sync cycles per hour (its log)', (s) => s.cycles_per_hour, int, false],
   ['SELECTs per cycle', (s) => s.selects_per_cycle, fixed(2), true],
+  ['waves read per hour, new and re-read (its log)', (s) => s.work_per_hour.waves, int, false],
+  ['measure rows read per hour (its log)', (s) => s.work_per_hour.rows, int, false],
+  ['waves digest-checked per hour (its log)', (s) => s.work_per_hour.checked, int, false],
+  ['  of them differed: re-read or removed', (s) => s.work_per_hour.differed, int, false],
   ['MySQL BUSY_TIME per hour (s)', (s) => s.per_hour.busy_time_s, fixed(2), true],
   ['MySQL CPU_TIME per hour (s)', (s) => s.per_hour.cpu_time_s, fixed(2), true],
   // What a row read costs the server: a digest's row (index lookup, double to text, CRC32) against

@@ -4,6 +4,7 @@ import { BUILDING } from './building.ts';
 import type { Expectation } from './expected.ts';
 import { percentile } from './latency.ts';
 import { round, type Target } from './report.ts';
+import type { CycleWork } from './steady-side.ts';
 import type { Counters } from './userstat.ts';
 
 export interface SideMeasurement {
@@ -18,6 +19,8 @@ export interface SideMeasurement {
   counters: Counters;
   /** Cycles the sync logged during the window. */
   cycles: number;
+  /** The cycle lines' counters summed over the window (the baseline logs no checks). */
+  work: CycleWork;
   workerCpuS: number;
   rssEndKb: number;
   rssPeakWindowKb: number;
@@ -38,6 +41,8 @@ export interface SideFigures {
   >;
   per_row_inserted: Record<'rows_read' | 'rows_sent' | 'measures_rows_read', number>;
   cycles_per_hour: number | null;
+  /** Per hour, from the sync's own cycle lines: waves read (new and re-read), measure rows read, checks. */
+  work_per_hour: Record<keyof CycleWork, number>;
   selects_per_cycle: number | null;
   worker: { cpu_s: number; cpu_s_per_hour: number; rss_mb_end: number; rss_mb_peak_window: number; vmhwm_mb: number };
   latency: { waves: number; median_ms: number; p95_ms: number; max_ms: number; samples_ms: number[] };
@@ -92,6 +97,13 @@ function sideFigures(m: SideMeasurement): SideFigures {
       measures_rows_read: round(perHour(c.measuresRowsRead) / m.rowsPerHour, 2),
     },
     cycles_per_hour: cyclesPerHour === null ? null : round(cyclesPerHour, 0),
+    work_per_hour: {
+      waves: round(perHour(m.work.waves), 0),
+      rows: round(perHour(m.work.rows), 0),
+      checked: round(perHour(m.work.checked), 0),
+      differed: round(perHour(m.work.differed), 0),
+      touched: round(perHour(m.work.touched), 0),
+    },
     selects_per_cycle: cyclesPerHour === null ? null : round(perHour(c.selects) / cyclesPerHour, 2),
     worker: {
       cpu_s: round(m.workerCpuS, 2),

@@ -23,6 +23,17 @@ const CLOCK_TICKS_PER_S = 100;
  */
 export const CYCLE_LOG_LINE = /\bcycle (?:idle|synced)\b/g;
 
+/** What the cycle lines say the sync did, summed: where the rows read on the server come from. */
+export interface CycleWork {
+  waves: number;
+  rows: number;
+  checked: number;
+  differed: number;
+  touched: number;
+}
+
+const WORK_FIELDS = ['waves', 'rows', 'checked', 'differed', 'touched'] as const;
+
 export interface SideSpec {
   name: 'candidate' | 'baseline';
   /** dist/cli/main.js of the build measured. */
@@ -42,6 +53,8 @@ export interface Side {
   startedAt: number;
   /** Cycles the sync logged so far. */
   cycles(): number;
+  /** Sums of the cycle lines' counters so far (waves read, measure rows read, waves checked, …). */
+  work(): CycleWork;
   /** Whether MongoDB has the wave (by _id, or through the checkpoint on FerretDB). */
   arrived(p: number, wave: number): Promise<boolean>;
   cpuSeconds(): Promise<number>;
@@ -92,12 +105,19 @@ export async function startSide(
     requestFile,
   ]);
   let cycles = 0;
+  const work: CycleWork = { waves: 0, rows: 0, checked: 0, differed: 0, touched: 0 };
   for (const stream of [sync.child.stdout, sync.child.stderr]) {
     let carry = '';
     stream?.on('data', (chunk: Buffer) => {
       const lines = (carry + chunk.toString('utf8')).split('\n');
       carry = lines.pop() ?? '';
-      for (const line of lines) cycles += line.match(CYCLE_LOG_LINE)?.length ?? 0;
+      for (const line of lines) {
+        const found = line.match(CYCLE_LOG_LINE)?.length ?? 0;
+        cycles += found;
+        if (found === 0) continue;
+        for (const field of WORK_FIELDS)
+          work[field] += Number(new RegExp(`\\b${field}"?[=:]"?(\\d+)`).exec(line)?.[1] ?? 0);
+      }
     });
   }
   const client = new MongoClient(mongoUrl);
@@ -115,6 +135,7 @@ export async function startSide(
     sync,
     startedAt: sync.started,
     cycles: () => cycles,
+    work: () => ({ ...work }),
     async arrived(p, wave) {
       const name = collections[p] ?? '';
       if (probe === 'findOne')
