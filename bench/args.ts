@@ -24,6 +24,8 @@ export interface BenchOptions {
   skipDouble: boolean;
   /** insertMany calls in flight while measuring the write limit: each is measured, the best is the limit. */
   writeInFlight: number[];
+  /** Set by --row-cost: the per-row cost of statement shapes instead of the backfill benchmark. */
+  rowCost?: boolean;
   /** Set by --steady: the steady-state benchmark instead of the backfill benchmark. */
   steady: SteadyOptions | null;
   /** Merged into defaults.json of every db-proxy run, e.g. {"sync": {"waves_per_query": 64}}. */
@@ -61,7 +63,10 @@ steady state (MySQL's load in MariaDB's user statistics, candidate beside baseli
                        900 s, so the checks of each age fall on a whole period of waves)
   --time-factor K      waves K times as often, over the whole retention (default 1: real time)
   --baseline-rev REV   git revision built as the baseline (default ${DEFAULT_BASELINE_REV}: today's policy)
-  --change-column      the candidate uses TL_measures.id as source.measure_change_column`;
+  --change-column      the candidate uses TL_measures.id as source.measure_change_column
+
+row cost (what one row read costs MariaDB, per statement shape, on the realistic building):
+  --row-cost           today's re-scan beside the product's digest check, young and old waves`;
 
 export class UsageError extends Error {}
 
@@ -99,6 +104,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--json') {
       options.json = true;
+      continue;
+    }
+    if (arg === '--row-cost') {
+      options.rowCost = true;
       continue;
     }
     if (arg === '--skip-double') {

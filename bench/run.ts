@@ -11,7 +11,7 @@
 // Every database, directory and process it creates is removed or stopped on every path.
 // Needs a built product (npx tsc -p tsconfig.json), MariaDB on 127.0.0.1:3306 (root, no password)
 // and MONGO_URL or FerretDB (scripts/ensure-ferretdb.sh).
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, USAGE, parseArgs, type BenchOptions } from './args.ts';
 import { checkBuild, mariadbVersion } from './build-check.ts';
@@ -24,6 +24,7 @@ import { provideMongo } from './mongo-server.ts';
 import { backfill, setUpProduct, verifyBackfill } from './product.ts';
 import { renderTable, round, targetsOf, type Figures } from './report.ts';
 import { runSteady } from './steady.ts';
+import { renderRowCost, runRowCost } from './row-cost.ts';
 import { renderSteady } from './steady-render.ts';
 
 const SLEEP_TIME_S = 1;
@@ -230,7 +231,11 @@ process.on('SIGTERM', onSignal);
 let exitCode = 0;
 let output: string | undefined;
 try {
-  if (options.steady) {
+  if (options.rowCost === true) {
+    checkBuild(projectRoot, cli, log);
+    const costs = await runRowCost(dirname(dirname(cli)), log);
+    output = options.json ? JSON.stringify(costs, null, 2) : `\n${renderRowCost(costs)}`;
+  } else if (options.steady) {
     checkBuild(projectRoot, cli, log);
     const steady = await runSteady(projectRoot, cli, options.steady, log);
     output = options.json ? JSON.stringify(steady, null, 2) : `\n${renderSteady(steady)}`;

@@ -30,8 +30,12 @@ export async function runSteady(
   options: SteadyOptions,
   log: Log,
 ): Promise<SteadyFigures> {
+  // One server per side: FerretDB's SQLite takes one writer at a time, and a shared one made each
+  // side wait for the other's writes (the baseline deletes the wave that ages out, at the moment
+  // each live wave arrives): both sides' latency p95 rose to 7-12 s. MONGO_URL serves both.
   const mongo = await provideMongo(projectRoot);
-  log(`MongoDB: ${mongo.description}`);
+  const mongos = [mongo, await provideMongo(projectRoot)];
+  log(`MongoDB: ${mongos.map((m) => m.description).join('; ')}`);
   // FerretDB answers a numeric _id lookup with a collection scan (see latency.ts): use the checkpoint.
   const probe = mongo.description.startsWith('FerretDB') ? 'checkpoint' : 'findOne';
   log(`baseline: building ${options.baselineRev}`);
@@ -48,11 +52,11 @@ export async function runSteady(
     ...(options.changeColumn ? { source: { measure_change_column: 'id' } } : {}),
   };
   const sides: Side[] = [];
-  for (const spec of [
+  for (const [index, spec] of [
     { name: 'candidate' as const, cli: candidateCli, defaults: candidateDefaults },
     { name: 'baseline' as const, cli: baseline.cli, defaults: {} },
-  ]) {
-    const side = await startSide(spec, mongo.url, options.timeFactor, now, probe);
+  ].entries()) {
+    const side = await startSide(spec, mongos[index]!.url, options.timeFactor, now, probe);
     sides.push(side);
     const b = side.building;
     log(
