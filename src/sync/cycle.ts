@@ -65,14 +65,17 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
   await preflight(deps.source, loaded, request.monitory_name_kept, deps.logger);
   const store = new StateStore(new Map(loaded.map((s) => [s.collection, s])), deps.sink, ctx);
 
-  report.deleted += await timed(report.stages, 'retention_ms', applyRetention(store, ctx, now, config, deps));
-
   // The mark is taken before the new waves are read: every row up to it is in a wave read now or
   // earlier, or in a wave the settled range will name.
   const change = await ChangePass.load(config, deps, ctx);
   await timed(report.stages, 'cycles_ms', change?.observe(now) ?? Promise.resolve());
 
   await syncNewWaves(store, ctx, now, config, deps, report);
+
+  // After the new waves: a delete can be slow (a MongoDB-compatible server without a usable index
+  // scans the collection), and a new wave should not wait behind the housekeeping of old ones.
+  if (!report.aborted)
+    report.deleted += await timed(report.stages, 'retention_ms', applyRetention(store, ctx, now, config, deps));
 
   const kept = new Set(request.monitory_name_kept);
   if (!report.aborted) {
