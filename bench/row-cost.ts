@@ -31,20 +31,17 @@ interface SqlModule {
   rangeParams(ranges: [number, number][], slots: number): number[];
 }
 
-const SCHEMA = {
-  cycle_table: 'extraction_cycle',
-  cycle_wave_counter: 'wave_counter',
-  cycle_monitory_name: 'monitory_name',
-  cycle_interval: 'extraction_interval',
-  measure_wave_counter: 'wave_counter',
-  measure_point_id: 'point_id',
-  measure_point_value: 'point_value',
-};
+interface DefaultsModule {
+  DefaultsSchema: { parse(value: unknown): { source: Record<string, string> } };
+}
+
 const STATEMENTS = 400;
 
 export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]> {
   const sqlModule = (await import(pathToFileURL(join(distDir, 'sync', 'source-sql.js')).href)) as SqlModule;
-  const sql = sqlModule.sourceSql(SCHEMA, MEASURES_TABLE);
+  // The building uses the default source schema: the build's own defaults name its columns.
+  const defaults = (await import(pathToFileURL(join(distDir, 'config', 'defaults-schema.js')).href)) as DefaultsModule;
+  const sql = sqlModule.sourceSql(defaults.DefaultsSchema.parse({}).source, MEASURES_TABLE);
   const now = Math.floor(Date.now() / 1000);
   const building = await seedBuilding(1, now);
   log(`building: ${building.seededRows.toLocaleString('en-US')} rows (${building.seededWaves} waves)`);
