@@ -59,12 +59,12 @@ export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]
   const [interval] = building.intervals;
   const oldWave = (i: number): number => now - ((i * 7919) % 2000) * (interval ?? 300) - 3600;
   const youngWave = (i: number): number => now - (i % 4) * (interval ?? 300);
-  const check = (wave: number) => {
+  const check = (wave: number): [string, (string | number)[]] => {
     const slots = sqlModule.rangeSlots(1);
     return [
       sql.cyclesWithDigests(monitories.length, slots, 512),
       [...monitories, wave, ...sqlModule.rangeParams([[wave, wave]], slots)],
-    ] as const;
+    ];
   };
   const m = `\`${MEASURES_TABLE}\``;
   const shapes: [string, (i: number) => readonly [string, (string | number)[]]][] = [
@@ -72,20 +72,8 @@ export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]
       "today's policy: every measure of the last hour, read and sent",
       () => [`SELECT wave_counter, point_id, point_value FROM ${m} WHERE wave_counter >= ?`, [now - 3600]],
     ],
-    [
-      'digest check of a young wave (the product, last 20 minutes)',
-      (i) => {
-        const [s, p] = check(youngWave(i));
-        return [s, [...p]];
-      },
-    ],
-    [
-      'digest check of an old wave (the product, 1 h to 7 days)',
-      (i) => {
-        const [s, p] = check(oldWave(i));
-        return [s, [...p]];
-      },
-    ],
+    ['digest check of a young wave (the product, last 20 minutes)', (i) => check(youngWave(i))],
+    ['digest check of an old wave (the product, 1 h to 7 days)', (i) => check(oldWave(i))],
     ['an old wave read and sent with its CRCs (the product)', (i) => [sql.measures(1), [oldWave(i)]]],
     [
       '  part: COUNT(*) of an old wave (index only)',

@@ -33,6 +33,8 @@ export interface CycleWork {
 }
 
 const WORK_FIELDS = ['waves', 'rows', 'checked', 'differed', 'touched'] as const;
+/** `field=12` (logfmt) or `"field":12` (JSON), compiled once: every cycle line is parsed. */
+const WORK_PATTERNS = WORK_FIELDS.map((field) => [field, new RegExp(`\\b${field}"?[=:]"?(\\d+)`)] as const);
 
 export interface SideSpec {
   name: 'candidate' | 'baseline';
@@ -115,8 +117,7 @@ export async function startSide(
         const found = line.match(CYCLE_LOG_LINE)?.length ?? 0;
         cycles += found;
         if (found === 0) continue;
-        for (const field of WORK_FIELDS)
-          work[field] += Number(new RegExp(`\\b${field}"?[=:]"?(\\d+)`).exec(line)?.[1] ?? 0);
+        for (const [field, pattern] of WORK_PATTERNS) work[field] += Number(pattern.exec(line)?.[1] ?? 0);
       }
     });
   }

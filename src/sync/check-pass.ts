@@ -23,6 +23,7 @@ export async function runChecks(
 ): Promise<void> {
   const kept = config.request.monitory_name_kept;
   const keptSet = new Set(kept);
+  const pageSize = config.sync.digest_waves_per_query;
   for (let i = 0; i < ranges.length; i += RANGES_PER_QUERY) {
     const group = ranges.slice(i, i + RANGES_PER_QUERY);
     let from = group[0]?.[0] ?? ctx.lowerBound;
@@ -32,7 +33,6 @@ export async function runChecks(
         report.aborted = true;
         return;
       }
-      const pageSize = config.sync.digest_waves_per_query;
       const page = await timed(
         report.stages,
         'mysql_wait_ms',
