@@ -1,5 +1,13 @@
 // Pure rendering of systemd unit files and drop-ins from the handlebars templates in templates/.
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
+
+// Handlebars (with its source-map dependency, about 5 MB resident) is loaded on the first render:
+// the worker and most commands import this module's callers but never render, and a worker's idle
+// memory is the product's budget (README: How the sync works).
+const requireCjs = createRequire(import.meta.url);
+let handlebars: typeof Handlebars | undefined;
+const loadHandlebars = (): typeof Handlebars => (handlebars ??= requireCjs('handlebars') as typeof Handlebars);
 
 /** Values fixed at install time, baked into the template unit and the creator's unit. */
 export interface InstallContext {
@@ -42,5 +50,5 @@ function assertSingleLine(context: object): void {
 export function renderTemplate(source: string, context: InstallContext | DropInContext): string {
   assertSingleLine(context);
   // noEscape: unit files are not HTML; values are validated identifiers and paths.
-  return Handlebars.compile(source, { noEscape: true, strict: true })(context);
+  return loadHandlebars().compile(source, { noEscape: true, strict: true })(context);
 }
