@@ -71,7 +71,7 @@ export async function setUpProduct(
 export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=8', '--expose-gc'] as const;
 
 /** The environment the worker's unit and image add (units/db-proxy@.service.hbs, Containerfile). */
-export const PRODUCT_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+export const PRODUCT_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
 export function productArgs(
   cli: string,

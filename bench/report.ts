@@ -64,6 +64,9 @@ export interface Figures {
     idle_rss_mb: number;
     peak_rss_mb: number;
     self_report: string;
+    /** A new process on the synced database (a restarted worker), after the same idle time. */
+    fresh_idle_rss_mb: number;
+    fresh_self_report: string;
   };
   doubled: null | {
     waves_per_monitory: number;
@@ -105,6 +108,13 @@ export function targetsOf(figures: Omit<Figures, 'targets' | 'all_pass'>): Targe
       unit: 'MB',
       limit: 100,
       pass: figures.idle.idle_rss_mb <= 100,
+    });
+    targets.push({
+      name: 'idle RSS of a restarted sync loop (nothing to backfill)',
+      value: figures.idle.fresh_idle_rss_mb,
+      unit: 'MB',
+      limit: 100,
+      pass: figures.idle.fresh_idle_rss_mb <= 100,
     });
     targets.push({
       name: 'peak RSS of that loop',
@@ -202,6 +212,11 @@ export function renderTable(f: Figures): string {
       `idle after a backfill (${i.idle_s} s)`,
       `${i.idle_rss_mb.toFixed(1)} MB`,
       `VmRSS of the sync loop; peak ${i.peak_rss_mb.toFixed(1)} MB; its own figures: ${i.self_report}`,
+    ]);
+    rows.push([
+      `idle, restarted (${i.idle_s} s)`,
+      `${i.fresh_idle_rss_mb.toFixed(1)} MB`,
+      `VmRSS of a new sync loop on the synced database; its own figures: ${i.fresh_self_report}`,
     ]);
   }
   if (f.doubled) {

@@ -121,9 +121,12 @@ async function main(options: BenchOptions): Promise<Figures> {
       idle_rss_mb: mb(m.idleRssKb),
       peak_rss_mb: mb(m.peakRssKb),
       self_report: m.selfReport,
+      fresh_idle_rss_mb: mb(m.freshIdleRssKb),
+      fresh_self_report: m.freshSelfReport,
     };
     log(
-      `idle: RSS ${idle.idle_rss_mb} MB after ${options.idleSeconds} s (peak ${idle.peak_rss_mb} MB); ${m.selfReport}`,
+      `idle: RSS ${idle.idle_rss_mb} MB after ${options.idleSeconds} s (peak ${idle.peak_rss_mb} MB); ${m.selfReport}; ` +
+        `restarted: ${idle.fresh_idle_rss_mb} MB; ${m.freshSelfReport}`,
     );
   }
   await dataset.drop();
