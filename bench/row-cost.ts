@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 import { BUILDING, seedBuilding } from './building.ts';
-import { MEASURES_TABLE, MYSQL } from './dataset.ts';
+import { MEASURES_TABLE, MYSQL, connectRoot } from './dataset.ts';
 import { round } from './report.ts';
 import { createReadOnlyUser, difference, enableUserstat, readCounters } from './userstat.ts';
 
@@ -31,16 +31,35 @@ interface SqlModule {
   rangeParams(ranges: [number, number][], slots: number): number[];
 }
 
+interface DigestModule {
+  digestRowExpression(pointId: string, value: string): string;
+}
+
 interface DefaultsModule {
   DefaultsSchema: { parse(value: unknown): { source: Record<string, string> } };
 }
 
 const STATEMENTS = 400;
 
+/** Each wave's first and last measure id (the building inserts a wave's rows together). */
+async function waveIdRanges(database: string, measures: string): Promise<Map<number, [number, number]>> {
+  const root = await connectRoot(database);
+  try {
+    const [rows] = await root.query<mysql.RowDataPacket[]>(
+      `SELECT wave_counter, MIN(id) AS lo, MAX(id) AS hi FROM ${measures} GROUP BY wave_counter`,
+    );
+    return new Map(rows.map((r) => [Number(r.wave_counter), [Number(r.lo), Number(r.hi)]]));
+  } finally {
+    await root.end();
+  }
+}
+
 export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]> {
   const sqlModule = (await import(pathToFileURL(join(distDir, 'sync', 'source-sql.js')).href)) as SqlModule;
   // The building uses the default source schema: the build's own defaults name its columns.
   const defaults = (await import(pathToFileURL(join(distDir, 'config', 'defaults-schema.js')).href)) as DefaultsModule;
+  const digest = (await import(pathToFileURL(join(distDir, 'sync', 'digest.js')).href)) as DigestModule;
+  const digestExpression = digest.digestRowExpression('point_id', 'point_value');
   const sql = sqlModule.sourceSql(defaults.DefaultsSchema.parse({}).source, MEASURES_TABLE);
   const now = Math.floor(Date.now() / 1000);
   const building = await seedBuilding(1, now);
@@ -67,6 +86,8 @@ export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]
     ];
   };
   const m = `\`${MEASURES_TABLE}\``;
+  const idRanges = await waveIdRanges(building.database, m);
+  const idRange = (wave: number): [number, number] => idRanges.get(wave) ?? [0, -1];
   const shapes: [string, (i: number) => readonly [string, (string | number)[]]][] = [
     [
       "today's policy: every measure of the last hour, read and sent",
@@ -75,6 +96,13 @@ export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]
     ['digest check of a young wave (the product, last 20 minutes)', (i) => check(youngWave(i))],
     ['digest check of an old wave (the product, 1 h to 7 days)', (i) => check(oldWave(i))],
     ['an old wave read and sent with its CRCs (the product)', (i) => [sql.measures(1), [oldWave(i)]]],
+    [
+      'digest of an old wave by primary-key range (no row lookup; needs its ids)',
+      (i) => [
+        `SELECT COUNT(*), SUM(${digestExpression}) FROM ${m} FORCE INDEX (PRIMARY) WHERE id BETWEEN ? AND ? AND wave_counter = ?`,
+        [...idRange(oldWave(i)), oldWave(i)],
+      ],
+    ],
     [
       '  part: COUNT(*) of an old wave (index only)',
       (i) => [`SELECT COUNT(*) FROM ${m} WHERE wave_counter = ?`, [oldWave(i)]],
