@@ -10,7 +10,7 @@ import { BUILDING, seedBuilding, type Building } from './building.ts';
 import { startChild, type RunningChild } from './child.ts';
 import { defer } from './cleanup.ts';
 import { MEASURES_TABLE, MYSQL } from './dataset.ts';
-import { dropMongoDatabase, PRODUCT_NODE_FLAGS } from './product.ts';
+import { dropMongoDatabase, PRODUCT_ENV, PRODUCT_NODE_FLAGS } from './product.ts';
 import { createReadOnlyUser, type MysqlUser } from './userstat.ts';
 
 /** db-proxy's checkpoint collection (src/sync/naming.ts): one document per pivot collection. */
@@ -98,14 +98,12 @@ export async function startSide(
     sleep_time: BUILDING.sleepTime,
   };
   await writeFile(requestFile, `${JSON.stringify(request, null, 2)}\n`);
-  const sync = startChild(process.execPath, [
-    ...PRODUCT_NODE_FLAGS,
-    spec.cli,
-    '--config-dir',
-    configDir,
-    'sync',
-    requestFile,
-  ]);
+  // Both sides run with the worker unit's node flags and environment.
+  const sync = startChild(
+    process.execPath,
+    [...PRODUCT_NODE_FLAGS, spec.cli, '--config-dir', configDir, 'sync', requestFile],
+    { env: { ...process.env, ...PRODUCT_ENV } },
+  );
   let cycles = 0;
   const work: CycleWork = { waves: 0, rows: 0, checked: 0, differed: 0, touched: 0 };
   for (const stream of [sync.child.stdout, sync.child.stderr]) {
