@@ -53,7 +53,7 @@ export const RequestSchema = z.strictObject({
     .number({ error: 'a number of seconds greater than 0' })
     .positive({ error: 'a number of seconds greater than 0' })
     .max(86_400, { error: 'a number of seconds greater than 0 and at most 86400' })
-    .describe('Seconds between sync cycles.'),
+    .describe('Seconds between reads of new waves; the checks and retention of a cycle run within them.'),
 });
 
 export type Request = z.infer<typeof RequestSchema>;

@@ -71,6 +71,7 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
   await timed(report.stages, 'cycles_ms', change?.observe(now) ?? Promise.resolve());
 
   await syncNewWaves(store, ctx, now, config, deps, report);
+  const newWavesDone = performance.now();
 
   // After the new waves: a delete can be slow (a MongoDB-compatible server without a usable index
   // scans the collection), and a new wave should not wait behind the housekeeping of old ones.
@@ -110,6 +111,7 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
   }
   report.lagSeconds = report.lastWave === null ? null : Math.max(0, Math.round(now - report.lastWave));
   report.ms = Math.round(performance.now() - started);
+  report.afterNewWavesMs = Math.round(performance.now() - newWavesDone);
   return report;
 }
 

@@ -1,4 +1,5 @@
-// The worker's loop: a cycle, then sleep_time seconds; on failure, log and retry with backoff.
+// The worker's loop: a cycle, then sleep_time seconds from the end of its new waves (the checks and
+// retention after them run within that time); on failure, log and retry with backoff.
 // Stops between chunks when its signal aborts; checkpoints only ever cover acknowledged writes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EffectiveConfig } from '../config/effective.js';
@@ -33,6 +34,7 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
     let pause = config.request.sleep_time;
     try {
       const report = await runCycle(config, { ...deps, memory });
+      pause = pauseAfter(config.request.sleep_time, report);
       if (backoff.failures > 0) deps.logger.info('sync recovered', { after_failures: backoff.failures });
       backoff.reset();
       logCycle(deps.logger, report, config.debug || config.logLevel === 'debug');
@@ -51,6 +53,15 @@ export async function runSyncLoop(config: EffectiveConfig, deps: LoopDeps): Prom
     }
     await sleep(pause * 1000, undefined, { signal: deps.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * Seconds until the next cycle: sleep_time from the moment the cycle's new waves were in MongoDB.
+ * A new wave committed just after a cycle read the new ones would otherwise wait for that cycle's
+ * checks and retention too (measured: 7.8 s at p95 with sleep_time 5, against ≤ sleep_time + 1 s).
+ */
+export function pauseAfter(sleepTime: number, report: Pick<CycleReport, 'afterNewWavesMs'>): number {
+  return Math.max(0, sleepTime - report.afterNewWavesMs / 1000);
 }
 
 /** One line per cycle; in debug mode with the milliseconds of each stage. */

@@ -21,6 +21,11 @@ export interface CycleReport {
   collections: number;
   aborted: boolean;
   ms: number;
+  /**
+   * Milliseconds of the cycle after its new waves were in MongoDB (retention, checks, saving). The
+   * loop counts them into its pause, so that new waves are read sleep_time apart.
+   */
+  afterNewWavesMs: number;
   /** Milliseconds per stage; read and write overlap, so these are the times spent waiting on each. */
   stages: CycleStages;
 }
@@ -51,6 +56,7 @@ export function emptyReport(lowerBound: number): CycleReport {
     collections: 0,
     aborted: false,
     ms: 0,
+    afterNewWavesMs: 0,
     stages: {
       checkpoints_ms: 0,
       retention_ms: 0,

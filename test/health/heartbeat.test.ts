@@ -20,6 +20,7 @@ const report = (fields: Partial<CycleReport> = {}): CycleReport => ({
   collections: 2,
   aborted: false,
   ms: 40,
+  afterNewWavesMs: 5,
   stages: { checkpoints_ms: 1, retention_ms: 0, cycles_ms: 2, mysql_wait_ms: 10, pivot_ms: 3, mongo_wait_ms: 20 },
   ...fields,
 });

@@ -29,8 +29,9 @@ rewrites the ones that differ: for operators after a repair of the source, and f
 With source.measure_change_column, each run notes the column's maximum and reads the rows up to
 a maximum noted at least sync.change_lookback_seconds before (by an earlier run, too): inserts
 at any age are then found by runs of --once that far apart.
-Without --once: a cycle, then sleep_time seconds, until SIGTERM/SIGINT (exit 0); a failed cycle
-is logged and retried with a capped exponential backoff.
+Without --once: a cycle, then a pause, until SIGTERM/SIGINT (exit 0); new waves are read
+sleep_time seconds apart (plus the time to write them), the checks and retention of a cycle run
+within that time; a failed cycle is logged and retried with a capped exponential backoff.
 Exit codes: 0 ok; 1 MySQL or MongoDB failed (--once); 2 wrong usage (an unknown option, a bad
 value); 75 --once stopped by SIGTERM/SIGINT before its cycle finished (what it wrote is kept);
 78 invalid request, defaults or credentials.`,

@@ -1,6 +1,8 @@
 // A new wave is written before the cycle's retention deletes what aged out: on a MongoDB-compatible
 // server without a usable index the delete scans the collection, and the new wave must not wait
-// behind it.
+// behind it; and the loop's pause counts that housekeeping in, so the next new waves are read
+// sleep_time after these.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runCycle } from '../../../src/sync/cycle.js';
 import type { Sink } from '../../../src/sync/sink.js';
@@ -42,12 +44,17 @@ describe('the order of a cycle', () => {
         },
         async deleteOlderThan(collection, bound, batchSize) {
           calls.push('retention');
+          await sleep(50); // a slow delete, as FerretDB's collection scan
           return sink.deleteOlderThan(collection, bound, batchSize);
         },
       };
       const report = await runCycle(config, { source, sink: recording, logger, now: () => later });
       expect(report.deleted).toBeGreaterThan(0);
       expect(calls).toEqual([`insert ${wave}`, 'retention']);
+      // The time after the new wave, which the loop's pause counts in, holds the retention's.
+      expect(report.stages.retention_ms).toBeGreaterThan(0);
+      expect(report.afterNewWavesMs).toBeGreaterThanOrEqual(report.stages.retention_ms);
+      expect(report.afterNewWavesMs).toBeLessThanOrEqual(report.ms);
     } finally {
       await sync.close();
     }
