@@ -54,7 +54,7 @@ export async function measureIdleMemory(
       const ready = backfills ? /cycle synced[\s\S]*cycle idle/ : /cycle idle/;
       while (!ready.test(output())) {
         if (running.child.exitCode !== null) throw new Error(`db-proxy sync exited early: ${output().slice(-2000)}`);
-        if (performance.now() - started > 600_000) throw new Error('the backfill did not end within 10 minutes');
+        if (performance.now() - started > 600_000) throw new Error('the loop had no idle cycle within 10 minutes');
         await sleep(200);
       }
       const readyMs = performance.now() - started;

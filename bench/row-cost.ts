@@ -55,10 +55,11 @@ async function waveIdRanges(database: string, measures: string): Promise<Map<num
 }
 
 export async function runRowCost(distDir: string, log: Log): Promise<ShapeCost[]> {
-  const sqlModule = (await import(pathToFileURL(join(distDir, 'sync', 'source-sql.js')).href)) as SqlModule;
+  const fromDist = (path: string): Promise<unknown> => import(pathToFileURL(join(distDir, path)).href);
+  const sqlModule = (await fromDist('sync/source-sql.js')) as SqlModule;
   // The building uses the default source schema: the build's own defaults name its columns.
-  const defaults = (await import(pathToFileURL(join(distDir, 'config', 'defaults-schema.js')).href)) as DefaultsModule;
-  const digest = (await import(pathToFileURL(join(distDir, 'sync', 'digest.js')).href)) as DigestModule;
+  const defaults = (await fromDist('config/defaults-schema.js')) as DefaultsModule;
+  const digest = (await fromDist('sync/digest.js')) as DigestModule;
   const digestExpression = digest.digestRowExpression('point_id', 'point_value');
   const sql = sqlModule.sourceSql(defaults.DefaultsSchema.parse({}).source, MEASURES_TABLE);
   const now = Math.floor(Date.now() / 1000);

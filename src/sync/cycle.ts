@@ -110,8 +110,9 @@ export async function runCycle(config: EffectiveConfig, deps: CycleDeps): Promis
     report.lastWave = Math.max(report.lastWave ?? -Infinity, state.checkpoint);
   }
   report.lagSeconds = report.lastWave === null ? null : Math.max(0, Math.round(now - report.lastWave));
-  report.ms = Math.round(performance.now() - started);
-  report.afterNewWavesMs = Math.round(performance.now() - newWavesDone);
+  const ended = performance.now();
+  report.ms = Math.round(ended - started);
+  report.afterNewWavesMs = Math.round(ended - newWavesDone);
   return report;
 }
 

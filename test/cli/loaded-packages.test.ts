@@ -3,11 +3,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
-const recorder = pathToFileURL(new URL('../support/record-packages.mjs', import.meta.url).pathname).href;
+const recorder = new URL('../support/record-packages.mjs', import.meta.url).href;
 
 describe('the packages a worker loads', () => {
   let dir: string;
